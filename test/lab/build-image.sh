@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${LAB_CACHE:-/var/cache/sharedlvm-lab}
 # Bump when the layer's recipe changes so a stale cache is rebuilt, not reused.
-recipe_version=3
+recipe_version=4
 host_pkgs=(qemu-system-x86 lvm2 thin-provisioning-tools cpio kmod xz-utils)
 guest_pkgs=(lvm2-lockd sanlock libsanlock1 libsanlock-client1 libdlm3 busybox-static kmod libkmod2)
 

@@ -73,7 +73,11 @@ function pidOf(node: LabNode): number | undefined {
   const file = join(labRunDir, `${node}.pid`);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  try { process.kill(pid, 0); return pid; } catch { return undefined; }
+  try {
+    // A killed qemu stays a zombie until the sandbox's init reaps it: that is gone, not running.
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state === 'Z' ? undefined : pid;
+  } catch { return undefined; }
 }
 
 export function consoleTail(node: LabNode, lines = 40): string {
@@ -116,6 +120,7 @@ function qemuArgs(node: LabNode, tok: string, freshDirs: string[]): string[] {
     '-kernel', join(labCacheDir, 'vmlinux'), '-initrd', join(labCacheDir, 'initramfs.cpio.gz'), '-append', append,
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${join(labCacheDir, 'layer')},mount_tag=layer,security_model=none,readonly=on,multidevs=remap`,
+    ...freshDirs.flatMap((dir, i) => ['-virtfs', `local,path=${dir},mount_tag=fresh${i},security_model=none,readonly=on,multidevs=remap`]),
     ...disks,
     '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${EXEC_PORTS[node]}-:7400,hostfwd=tcp:127.0.0.1:${AGENT_PORTS[node]}-:${GUEST_AGENT_PORT}`,
     '-device', 'virtio-net-pci,netdev=n0',
@@ -158,7 +163,9 @@ async function createSharedVg(): Promise<void> {
   // holds yet. Large metadata areas: the default 1020 KiB fills at about 1,400 LVs.
   await mustRun('a', ['vgcreate', '-q', '--shared', '--metadatasize', '64m', LAB_VG, ...LAB_PVS], 180_000);
   // Without udev the first lock-start may fail with "invalid parameters for sanlock": retry once.
-  for (const node of LAB_NODES) {
+  log('vgcreate --shared done on a');
+  // vgcreate --shared started the lockspace on a; b joins it (11-12 s with io timeout 3).
+  for (const node of ['b'] as const) {
     const args = ['vgchange', '--lock-start', LAB_VG];
     let r = await labExec(node, args, { timeoutMs: 180_000 });
     if (r.code !== 0) { log(`node ${node}: lock-start failed once (${r.stderr.trim()}), retrying`); r = await labExec(node, args, { timeoutMs: 180_000 }); }
