@@ -355,25 +355,42 @@ export class VolumeService {
     if (!pool.create) throw new AgentError('not_applicable', `thin pool ${vg}/${pool.name} does not exist and the agent is configured not to create it`);
     const bytes = roundUp(gibToBytes(pool.size_gib), snapshot.vg.vg_extent_size);
     this.checkSpace(snapshot, bytes, `thin pool ${pool.name}`);
-    await this.lvm('lvcreate', ['-y', '-an', '--setautoactivation', 'n', '--type', 'thin-pool', '-L', `${bytes}b`, '-n', pool.name, vg]);
+    // lvm2 2.03.16 refuses --setautoactivation for thin pools, thin LVs and snapshots; lvmlockd
+    // never auto-activates LVs of a shared VG anyway, and thin snapshots carry the skip flag.
+    await this.lvm('lvcreate', ['-y', '-an', '--type', 'thin-pool', '-L', `${bytes}b`, '-n', pool.name, vg]);
+    await this.releasePool(vg, pool.name);
     return pool.name;
   }
 
   private async createThin(snapshot: VgSnapshot, lvName: string, bytes: number, tags: ObjectTags): Promise<void> {
     const vg = snapshot.vg.vg_name;
     const pool = await this.ensureThinPool(snapshot);
-    await this.lvm('lvcreate', [
-      '-y', '-an', '--setautoactivation', 'n', '--type', 'thin', '-V', `${bytes}b`, '--thinpool', pool, '-n', lvName,
-      ...addTagArgs(encodeTags(tags)), vg,
-    ]);
+    await this.lvm('lvcreate', ['-y', '-an', '--type', 'thin', '-V', `${bytes}b`, '--thinpool', pool, '-n', lvName, ...addTagArgs(encodeTags(tags)), vg]);
+    await this.releasePool(vg, pool, snapshot);
+  }
+
+  /** Thin operations leave the pool's LV lock held exclusively by this host even with -an (measured
+   *  with lvm2 2.03.16), which would keep every other host from using the pool's volumes: give it
+   *  back unless a thin LV of the pool is active here. */
+  private async releasePool(vg: string, pool: string, snapshot?: VgSnapshot): Promise<void> {
+    if (snapshot) {
+      for (const lv of snapshot.lvs.values()) if (lv.pool_lv === pool && isActiveHere(lv)) return;
+    }
+    try {
+      await this.lvm('lvchange', ['-an', `${vg}/${pool}`]);
+    } catch (error) {
+      this.logger.warn({ err: error, vg, pool }, 'could not release the thin pool lock');
+    }
   }
 
   /** New thin volume as a thin snapshot of `sourceLv` (instant; same pool), grown if asked. */
   private async createThinFrom(vg: string, sourceLv: LvRow, lvName: string, bytes: number | undefined, tags: ObjectTags): Promise<void> {
-    await this.lvm('lvcreate', [
-      '-y', '-an', '-kn', '--setautoactivation', 'n', '-s', '-n', lvName, ...addTagArgs(encodeTags(tags)), `${vg}/${sourceLv.lv_name}`,
-    ]);
-    if (bytes !== undefined && bytes > sourceLv.lv_size) await this.lvm('lvextend', ['-L', `${bytes}b`, `${vg}/${lvName}`]);
+    try {
+      await this.lvm('lvcreate', ['-y', '-an', '-kn', '-s', '-n', lvName, ...addTagArgs(encodeTags(tags)), `${vg}/${sourceLv.lv_name}`]);
+      if (bytes !== undefined && bytes > sourceLv.lv_size) await this.lvm('lvextend', ['-L', `${bytes}b`, `${vg}/${lvName}`]);
+    } finally {
+      await this.releasePool(vg, sourceLv.pool_lv);
+    }
   }
 
   /** New thick volume filled by copying `readFrom` (activated through `activate`). The LV is tagged
@@ -476,14 +493,19 @@ export class VolumeService {
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
     await this.mutate(cache, async () => {
+      // A fresh read: lvremove of a COW origin silently removes its snapshots too (even without
+      // --yes), so a snapshot made out of band since the last read must be seen.
+      await cache.read({ refresh: true });
       const current = await this.findIn(cache, 'volume', id);
       if (!current) throw notFound(`volume ${id}`);
       const { lv, snapshot } = current;
       const vg = lv.vg_name;
       const volume = toVolume(lv, snapshot, this.prefix);
       if (this.copying.has(lv.lv_name)) throw new AgentError('in_use', `volume ${id} is still being created`);
-      if (volume.snapshot_ids.length > 0) {
-        throw new AgentError('has_snapshots', `volume ${id} has snapshots (${volume.snapshot_ids.join(', ')}); delete them first`);
+      const unmanagedCow = [...snapshot.lvs.values()].filter((other) => other.origin === lv.lv_name && lvKind(other.lv_attr).endsWith('snapshot') && !parseLvName(this.prefix, other.lv_name));
+      const blocking = [...volume.snapshot_ids, ...unmanagedCow.map((other) => `LV ${other.lv_name}`)];
+      if (blocking.length > 0) {
+        throw new AgentError('has_snapshots', `volume ${id} has snapshots (${blocking.join(', ')}); delete them first`);
       }
       if (volume.attachments.length > 0) {
         throw new AgentError('has_attachments', `volume ${id} is attached to ${volume.attachments.map((a) => a.host).join(', ')}; detach it first`);
@@ -494,9 +516,9 @@ export class VolumeService {
         });
       }
       if (wipe !== 'none') await this.wipe(vg, lv, wipe);
-      // No --yes: lvm would otherwise also remove snapshots it finds that the cache did not show.
-      await this.lvm('lvremove', [`${vg}/${lv.lv_name}`]);
+      await this.lvm('lvremove', ['-y', `${vg}/${lv.lv_name}`]);
       cache.forget(lv.lv_name);
+      if (volume.type === 'thin' && lv.pool_lv) await this.releasePool(vg, lv.pool_lv, snapshot);
     });
   }
 
@@ -529,6 +551,7 @@ export class VolumeService {
       if (volume.type === 'thin') {
         // Origin inactive: lvm swaps the thin devices in the pool metadata at once.
         await this.lvm('lvconvert', ['--merge', `${vg}/${snap.lv_name}`]);
+        await this.releasePool(vg, lv.pool_lv, snapshot);
       } else {
         // Taking the origin exclusively both proves no other host uses it and lets the merge run now;
         // lvconvert then waits until the merge is complete.
@@ -613,10 +636,11 @@ export class VolumeService {
       if (volume.status !== 'available') throw new AgentError('in_use', `volume ${body.volume_id} is still being created`);
       const lvName = lvNameFor(this.prefix, 'snapshot', id);
       const tags = encodeTags({ name: body.name, createdAt: this.createdAt(), source: `volume:${body.volume_id}`, requestHash: hash });
-      const common = ['-y', '--setautoactivation', 'n', '-s', '-n', lvName, ...addTagArgs(tags)];
+      const common = ['-y', '-s', '-n', lvName, ...addTagArgs(tags)];
       if (volume.type === 'thin') {
         if (body.cow_size_gib !== undefined) throw new AgentError('not_applicable', 'cow_size_gib applies to snapshots of thick volumes only', { errors: [{ pointer: '/body/cow_size_gib', message: 'thick volumes only' }] });
-        await this.lvm('lvcreate', [...common, `${vg}/${lv.lv_name}`]);
+        await this.lvm('lvcreate', ['-an', ...common, `${vg}/${lv.lv_name}`]);
+        await this.releasePool(vg, lv.pool_lv, snapshot);
       } else {
         const cow = roundUp(body.cow_size_gib === undefined ? lv.lv_size : gibToBytes(body.cow_size_gib), snapshot.vg.vg_extent_size);
         this.checkSpace(snapshot, cow, 'the snapshot COW store');
@@ -649,6 +673,7 @@ export class VolumeService {
         }
       } else {
         await this.lvm('lvremove', ['-y', `${vg}/${lv.lv_name}`]);
+        if (lv.pool_lv) await this.releasePool(vg, lv.pool_lv, snapshot);
       }
       cache.forget(lv.lv_name);
     });
