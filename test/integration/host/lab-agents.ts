@@ -1,0 +1,137 @@
+// The two agents of the host-mode tests, inside the lab guests: node a in `all` mode (control + host a),
+// node b in `host` mode; a reaches b's agent through the host (10.0.2.2). Everything they create
+// starts with LV_PREFIX; removeOurLvs() cleans up.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+
+export const LV_PREFIX = 'hm-';
+export const THIN_POOL = `${LV_PREFIX}pool`;
+export const TOKEN = 'host-mode-token-0123456789abcdef';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+const logFile = (node: LabNode) => `/tmp/hm-agent-${node}.log`;
+const configFile = (node: LabNode) => `/tmp/hm-agent-${node}.json`;
+
+/** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. */
+export function agentEntry(): string {
+  const bundle = join(projectDir, 'dist', 'agent', 'sharedlvm-agent.mjs');
+  return existsSync(bundle) ? bundle : join(projectDir, 'dist', 'agent', 'src', 'main.js');
+}
+
+export interface LabAgent {
+  node: LabNode;
+  url: string;
+  pid: number;
+  /** Seconds from spawn to the first healthy answer (the agent listens only after its restore). */
+  startSeconds: number;
+  stop(): Promise<void>;
+  log(): Promise<string>;
+}
+
+export async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function configFor(node: LabNode): unknown {
+  return {
+    mode: node === 'a' ? 'all' : 'host',
+    host_name: node,
+    listen: '0.0.0.0:7480',
+    tokens: [TOKEN],
+    lock_type: 'sanlock',
+    volume_groups: [{ name: LAB_VG, thin_pool: { name: THIN_POOL, size_gib: 0.25 } }],
+    lv_prefix: LV_PREFIX,
+    cache_ttl_ms: 600_000,
+    log_level: 'info',
+    hosts: node === 'a' ? [{ name: 'b', url: labAgentUrlFromGuest('b'), token: TOKEN }] : [],
+  };
+}
+
+/** Starts the agent of `node` and waits until it answers (after its start-up restore). */
+export async function startAgent(node: LabNode, timeoutMs = 300_000): Promise<LabAgent> {
+  const url = labAgentUrl(node);
+  if (await healthy(url)) throw new Error(`an agent already answers on ${url} (guest port 7480 of node ${node}); stop it first`);
+  await labRun(node, ['tee', configFile(node)], { stdin: JSON.stringify(configFor(node)) });
+  await labExec(node, ['rm', '-f', logFile(node)]);
+  const started = Date.now();
+  const { pid } = await labSpawn(node, ['/usr/bin/node', agentEntry(), '--config', configFile(node)], {
+    logFile: logFile(node), env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+  });
+  const log = async () => (await labExec(node, ['tail', '-n', '60', logFile(node)])).stdout;
+  const deadline = Date.now() + timeoutMs;
+  while (!(await healthy(url))) {
+    if ((await labExec(node, ['kill', '-0', String(pid)])).code !== 0) throw new Error(`the agent on ${node} exited during start-up:\n${await log()}`);
+    if (Date.now() > deadline) throw new Error(`the agent on ${node} did not answer /healthz within ${timeoutMs / 1000} s:\n${await log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return {
+    node, url, pid, log,
+    startSeconds: (Date.now() - started) / 1000,
+    async stop() {
+      await labExec(node, ['kill', String(pid)]).catch(() => undefined);
+      for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  seconds: number;
+}
+
+export async function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
+  const started = Date.now();
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(300_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Removes every LV of these tests from the lab VG (deactivating them on both nodes first). */
+export async function removeOurLvs(nodes: LabNode[] = ['a', 'b']): Promise<void> {
+  const out = await labRun('a', ['lvs', '--reportformat', 'json', '-o', 'lv_name,lv_attr', LAB_VG]);
+  const rows = (JSON.parse(out) as { report: { lv: { lv_name: string; lv_attr: string }[] }[] }).report[0]!.lv;
+  const ours = rows.filter((row) => row.lv_name.startsWith(LV_PREFIX));
+  if (ours.length === 0) return;
+  for (const node of nodes) await labExec(node, ['lvchange', '-an', ...ours.map((row) => `${LAB_VG}/${row.lv_name}`)]);
+  const rank = (attr: string) => (attr[0] === 's' || attr[0] === 'S' ? 0 : attr[0] === 't' ? 2 : 1);
+  ours.sort((x, y) => rank(x.lv_attr) - rank(y.lv_attr));
+  for (const row of ours) await labExec('a', ['lvremove', '-y', `${LAB_VG}/${row.lv_name}`]);
+}
+
+/** The `r lvm_<vg>:<uuid>:...` line of `sanlock client status` on `node`, or undefined. */
+export async function sanlockLease(node: LabNode, uuid: string): Promise<string | undefined> {
+  const out = await labRun(node, ['sanlock', 'client', 'status']);
+  return out.split('\n').map((line) => line.trim()).find((line) => line.startsWith(`r lvm_${LAB_VG}:${uuid}:`));
+}
+
+/** The lock lvmlockd holds for `uuid` on `node` (ex, sh) or undefined. */
+export async function lvmlockdMode(node: LabNode, uuid: string): Promise<string | undefined> {
+  const out = await labRun(node, ['lvmlockctl', '--info']);
+  return /^LK LV (ex|sh) (\S+)/.exec(out.split('\n').map((l) => l.trim()).find((l) => l.endsWith(` ${uuid}`) && /^LK LV (ex|sh) /.test(l)) ?? '')?.[1];
+}
+
+export const devicePath = (lv: string) => `/dev/${LAB_VG}/${lv}`;
+
+export async function writeAt(node: LabNode, lv: string, marker: string): Promise<void> {
+  await labRun(node, ['dd', `of=${devicePath(lv)}`, 'bs=4096', 'count=1', 'conv=sync,notrunc', 'oflag=direct', 'status=none'], { stdin: marker });
+}
+
+export async function readAt(node: LabNode, lv: string, length: number): Promise<string> {
+  return (await labRun(node, ['dd', `if=${devicePath(lv)}`, 'bs=4096', 'count=1', 'iflag=direct', 'status=none'])).slice(0, length);
+}
