@@ -12,8 +12,8 @@ let a: LabAgent;
 let b: LabAgent;
 const timings: Record<string, number[]> = {};
 const time = (what: string, reply: Reply) => { (timings[what] ??= []).push(reply.seconds); return reply; };
-const control = (method: string, path: string, body?: unknown) => call(a.url, method, path, body);
-const hostApi = (node: 'a' | 'b', method: string, path: string, body?: unknown) => call(node === 'a' ? a.url : b.url, method, path, body);
+const control = (method: string, path: string, body?: unknown) => call(a, method, path, body);
+const hostApi = (node: 'a' | 'b', method: string, path: string, body?: unknown) => call(node === 'a' ? a : b, method, path, body);
 const lvOf = (id: string) => `${LV_PREFIX}vol-${id}`;
 const MiB = 2 ** 20;
 
@@ -37,7 +37,8 @@ describe('host mode and attachments on the lab VG', { timeout: 1_800_000 }, () =
   before(async () => {
     await labUp();
     await removeOurLvs();
-    [a, b] = await Promise.all([startAgent('a'), startAgent('b')]);
+    b = await startAgent('b');
+    a = await startAgent('a');
     for (const id of ['one', 'multi', 'mig']) uuids[id] = (await createVolume(id, id === 'multi' ? { multiattach: true } : {})).uuid;
   });
 

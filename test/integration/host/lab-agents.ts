@@ -3,7 +3,7 @@
 // starts with LV_PREFIX; removeOurLvs() cleans up.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
 
 export const LV_PREFIX = 'hm-';
 export const THIN_POOL = `${LV_PREFIX}pool`;
@@ -20,6 +20,10 @@ export function agentEntry(): string {
 
 export interface LabAgent {
   node: LabNode;
+  /** Guest port the agent listens on: 7480 is forwarded to the host (labAgentUrl) and so reachable
+   *  from the other guest; any other port only from inside its guest (the tests then call through
+   *  curl in the guest, which keeps them off a port other suites may be using). */
+  port: number;
   url: string;
   pid: number;
   /** Seconds from spawn to the first healthy answer (the agent listens only after its restore). */
@@ -28,19 +32,72 @@ export interface LabAgent {
   log(): Promise<string>;
 }
 
-export async function healthy(url: string): Promise<boolean> {
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Time of the HTTP exchange itself (curl's time_total when called inside the guest). */
+  seconds: number;
+}
+
+const forwarded = (port: number) => port === GUEST_AGENT_PORT;
+
+async function request(node: LabNode, port: number, method: string, path: string, body?: unknown, timeoutMs = 300_000): Promise<Reply> {
+  const payload = body !== undefined ? JSON.stringify(body) : undefined;
+  if (forwarded(port)) {
+    const started = Date.now();
+    const response = await fetch(`${labAgentUrl(node)}${path}`, {
+      method,
+      headers: { ...AUTH, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(payload !== undefined ? { body: payload } : {}),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return { status: response.status, body: parse(await response.text()), seconds: (Date.now() - started) / 1000 };
+  }
+  const argv = ['curl', '-sS', '-X', method, '-H', `authorization: ${AUTH.authorization}`, '-w', '\n%{http_code} %{time_total}', '--max-time', String(timeoutMs / 1000)];
+  if (payload !== undefined) argv.push('-H', 'content-type: application/json', '--data-binary', '@-');
+  argv.push(`http://127.0.0.1:${port}${path}`);
+  const result = await labExec(node, argv, { timeoutMs: timeoutMs + 5000, ...(payload !== undefined ? { stdin: payload } : {}) });
+  const lines = result.stdout.split('\n');
+  const [code, total] = (lines.pop() ?? '').split(' ');
+  if (result.code !== 0 || !code) return { status: 0, body: result.stderr, seconds: 0 };
+  return { status: Number(code), body: parse(lines.join('\n')), seconds: Number(total) };
+}
+
+function parse(text: string): unknown {
   try {
-    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) })).ok;
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+export async function healthy(node: LabNode, port: number): Promise<boolean> {
+  try {
+    return (await request(node, port, 'GET', '/healthz', undefined, 3000)).status === 200;
   } catch {
     return false;
   }
 }
 
-function configFor(node: LabNode): unknown {
+/** Our agent (our token, our host name) answers on that port, not another suite's. */
+async function ours(node: LabNode, port: number): Promise<boolean> {
+  try {
+    const reply = await request(node, port, 'GET', '/v1/host', undefined, 10_000);
+    return reply.status === 200 && (reply.body as { name?: string }).name === node;
+  } catch {
+    return false;
+  }
+}
+
+export function call(agent: LabAgent, method: string, path: string, body?: unknown): Promise<Reply> {
+  return request(agent.node, agent.port, method, path, body);
+}
+
+function configFor(node: LabNode, port: number): unknown {
   return {
     mode: node === 'a' ? 'all' : 'host',
     host_name: node,
-    listen: '0.0.0.0:7480',
+    listen: `0.0.0.0:${port}`,
     tokens: [TOKEN],
     lock_type: 'sanlock',
     volume_groups: [{ name: LAB_VG, thin_pool: { name: THIN_POOL, size_gib: 0.25 } }],
@@ -51,11 +108,20 @@ function configFor(node: LabNode): unknown {
   };
 }
 
+/** Node a's agent (all mode) on a private guest port; node b's (host mode) on the forwarded 7480,
+ *  which a's agent reaches through the host. */
+export const AGENT_PORTS: Record<LabNode, number> = { a: 7490, b: GUEST_AGENT_PORT };
+
 /** Starts the agent of `node` and waits until it answers (after its start-up restore). */
 export async function startAgent(node: LabNode, timeoutMs = 300_000): Promise<LabAgent> {
-  const url = labAgentUrl(node);
-  if (await healthy(url)) throw new Error(`an agent already answers on ${url} (guest port 7480 of node ${node}); stop it first`);
-  await labRun(node, ['tee', configFile(node)], { stdin: JSON.stringify(configFor(node)) });
+  const port = AGENT_PORTS[node];
+  // Other suites run their agents on the same forwarded guest port: wait (bounded) until it is free.
+  const freeBy = Date.now() + 900_000;
+  while (await healthy(node, port)) {
+    if (Date.now() > freeBy) throw new Error(`an agent already answers on guest port ${port} of node ${node}; stop it first`);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+  await labRun(node, ['tee', configFile(node)], { stdin: JSON.stringify(configFor(node, port)) });
   await labExec(node, ['rm', '-f', logFile(node)]);
   const started = Date.now();
   const { pid } = await labSpawn(node, ['/usr/bin/node', agentEntry(), '--config', configFile(node)], {
@@ -63,43 +129,20 @@ export async function startAgent(node: LabNode, timeoutMs = 300_000): Promise<La
   });
   const log = async () => (await labExec(node, ['tail', '-n', '60', logFile(node)])).stdout;
   const deadline = Date.now() + timeoutMs;
-  while (!(await healthy(url))) {
+  while (!(await healthy(node, port)) || !(await ours(node, port))) {
     if ((await labExec(node, ['kill', '-0', String(pid)])).code !== 0) throw new Error(`the agent on ${node} exited during start-up:\n${await log()}`);
     if (Date.now() > deadline) throw new Error(`the agent on ${node} did not answer /healthz within ${timeoutMs / 1000} s:\n${await log()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return {
-    node, url, pid, log,
+    node, port, pid, log,
+    url: forwarded(port) ? labAgentUrl(node) : `http://127.0.0.1:${port} (inside node ${node})`,
     startSeconds: (Date.now() - started) / 1000,
     async stop() {
       await labExec(node, ['kill', String(pid)]).catch(() => undefined);
       for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
     },
   };
-}
-
-export interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  seconds: number;
-}
-
-export async function call(base: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const started = Date.now();
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(300_000),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: parsed, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Removes every LV of these tests from the lab VG (deactivating them on both nodes first). */

@@ -251,11 +251,13 @@ export class HostService {
         await this.lvm('lvchange', ['-ay', `${vg}/${lv}`], options);
       } else {
         await this.lvm('lvchange', [request.lock === 'exclusive' ? '-aey' : '-asy', `${vg}/${lv}`], options);
-        // An already active LV keeps its table on -aey/-asy when nothing changed; make the access stick.
-        const after = (await this.readVg(vg)).get(lv);
-        if (after && isActive(after) && accessOf(after) !== access) await this.lvm('lvchange', ['--refresh', `${vg}/${lv}`], options);
       }
-      const result = await this.getVolume(vg, lv);
+      let result = await this.getVolume(vg, lv);
+      if (result.active && result.access !== access) {
+        // An LV already active here may keep its table on -aey/-asy: reload it with the wanted access.
+        await this.lvm('lvchange', ['--refresh', `${vg}/${lv}`], options);
+        result = await this.getVolume(vg, lv);
+      }
       if (!result.active) throw new AgentError('lvm_failed', `lvchange reported success but ${vg}/${lv} is not active here`);
       if (this.lockType === 'sanlock' && result.lock_mode !== request.lock) {
         throw new AgentError('lock_conflict', `${vg}/${lv} is active here but lvmlockd holds it ${result.lock_mode}, not ${request.lock}`);
