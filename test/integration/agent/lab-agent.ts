@@ -18,7 +18,10 @@ export function agentEntry(): string {
 
 export interface LabAgent {
   node: LabNode;
+  /** From the host; only when the agent listens on the forwarded port 7480. */
   url: string;
+  /** From inside the guest. */
+  guestUrl: string;
   pid: number;
   stop(): Promise<void>;
   log(): Promise<string>;
@@ -33,19 +36,28 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/** The guest the agent runs in: a, unless AGENT_LAB_NODE=b (port 7480 of a may be taken by another suite). */
+export const AGENT_NODE: LabNode = process.env.AGENT_LAB_NODE === 'b' ? 'b' : 'a';
+/** Guest port; only 7480 is forwarded to the host, another port serves in-guest clients (the bench). */
+export const AGENT_PORT = Number(process.env.AGENT_LAB_PORT ?? 7480);
+
 export async function startLabAgent(options: { node?: LabNode; mode?: 'control' | 'host' | 'all'; args?: string[] } = {}): Promise<LabAgent> {
-  const node = options.node ?? 'a';
+  const node = options.node ?? AGENT_NODE;
+  const forwarded = AGENT_PORT === 7480;
   const url = labAgentUrl(node);
-  if (await healthy(url)) throw new Error(`an agent already answers on ${url} (guest port 7480 of node ${node}); stop it first`);
+  const guestUrl = `http://127.0.0.1:${AGENT_PORT}`;
+  const inGuestHealthy = async () => (await labExec(node, ['/usr/bin/curl', '-sf', '-m', '3', `${guestUrl}/healthz`])).code === 0;
+  const isHealthy = forwarded ? () => healthy(url) : inGuestHealthy;
+  if (await isHealthy()) throw new Error(`an agent already answers on guest port ${AGENT_PORT} of node ${node}; stop it first (or set AGENT_LAB_NODE / AGENT_LAB_PORT)`);
   await labExec(node, ['rm', '-f', LOG_FILE]);
   const { pid } = await labSpawn(node, [
     '/usr/bin/node', agentEntry(), '--mode', options.mode ?? 'control', '--vg', LAB_VG, '--thin-pool', THIN_POOL,
-    '--thin-pool-size-gib', '0.25', '--lv-prefix', LV_PREFIX, '--token', TOKEN, '--listen', '0.0.0.0:7480',
+    '--thin-pool-size-gib', '0.25', '--lv-prefix', LV_PREFIX, '--token', TOKEN, '--listen', `0.0.0.0:${AGENT_PORT}`,
     '--cache-ttl-ms', '600000', ...(options.args ?? []),
   ], { logFile: LOG_FILE, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
   const log = async () => (await labExec(node, ['tail', '-n', '40', LOG_FILE])).stdout;
   const deadline = Date.now() + 150_000;
-  while (!(await healthy(url))) {
+  while (!(await isHealthy())) {
     const alive = await labExec(node, ['kill', '-0', String(pid)]);
     if (alive.code !== 0) throw new Error(`the agent exited during start-up:\n${await log()}`);
     if (Date.now() > deadline) throw new Error(`the agent did not answer /healthz within 150 s:\n${await log()}`);
@@ -54,6 +66,7 @@ export async function startLabAgent(options: { node?: LabNode; mode?: 'control' 
   return {
     node,
     url,
+    guestUrl,
     pid,
     log,
     async stop() {

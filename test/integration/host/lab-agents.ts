@@ -1,7 +1,7 @@
 // The two agents of the host-mode tests, inside the lab guests: node a in `all` mode (control + host a),
 // node b in `host` mode; a reaches b's agent through the host (10.0.2.2). Everything they create
 // starts with LV_PREFIX; removeOurLvs() cleans up.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
 
@@ -12,10 +12,16 @@ export const AUTH = { authorization: `Bearer ${TOKEN}` };
 const logFile = (node: LabNode) => `/tmp/hm-agent-${node}.log`;
 const configFile = (node: LabNode) => `/tmp/hm-agent-${node}.json`;
 
-/** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. */
+/** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. It is
+ *  run under a name that changes with every build: when this checkout is not one of the lab's
+ *  uncached 9p shares, a guest would keep serving a file it read before from its page cache. */
 export function agentEntry(): string {
   const bundle = join(projectDir, 'dist', 'agent', 'sharedlvm-agent.mjs');
-  return existsSync(bundle) ? bundle : join(projectDir, 'dist', 'agent', 'src', 'main.js');
+  if (!existsSync(bundle)) return join(projectDir, 'dist', 'agent', 'src', 'main.js');
+  const { size, mtimeMs } = statSync(bundle);
+  const copy = join(projectDir, 'dist', 'agent', `sharedlvm-agent-${size}-${Math.round(mtimeMs)}.mjs`);
+  if (!existsSync(copy)) copyFileSync(bundle, copy);
+  return copy;
 }
 
 export interface LabAgent {

@@ -29,7 +29,6 @@ describe('host b killed and restarted', { timeout: 1_200_000 }, () => {
   });
 
   after(async () => {
-    if (b) await call(b, 'GET', '/healthz').catch(() => undefined);
     // Leave the lab healthy: b up and lock-started even if a step failed half-way.
     if ((await labExec('b', ['true'], { timeoutMs: 5000 }).catch(() => ({ code: 1 }))).code !== 0) await labStartNode('b');
     const started = await labExec('b', ['sanlock', 'client', 'status']);
@@ -47,6 +46,14 @@ describe('host b killed and restarted', { timeout: 1_200_000 }, () => {
     await labRun('b', ['lvchange', '-aey', `${LAB_VG}/${take}`]);
     assert.equal(await lvmlockdMode('b', keepUuid), 'ex');
 
+    // Never pull the node from under another suite's agent (only when suites share one lab).
+    for (const deadline = Date.now() + 600_000; ;) {
+      const ps = await labRun('b', ['ps', '-eo', 'pid,args']);
+      const foreign = ps.split('\n').filter((line) => line.includes('sharedlvm-agent') && !line.trim().startsWith(`${b!.pid} `));
+      if (foreign.length === 0) break;
+      if (Date.now() > deadline) assert.fail(`other agents keep running on node b:\n${foreign.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
     const killedAt = Date.now();
     await labKill('b');
     b = undefined;
