@@ -120,10 +120,15 @@ export class HostRegistry {
   private readonly agents = new Map<string, HostAgent>();
   private readonly described: RegisteredHost[] = [];
 
-  constructor(config: AgentConfig, local?: LocalHostAgent) {
+  /** `others`: agents reached some other way (tests use in-memory ones). */
+  constructor(config: AgentConfig, local?: LocalHostAgent, others: HostAgent[] = []) {
     if (local) {
       this.agents.set(local.name, local);
       this.described.push({ name: local.name, url: null, local: true });
+    }
+    for (const agent of others) {
+      this.agents.set(agent.name, agent);
+      this.described.push({ name: agent.name, url: null, local: false });
     }
     for (const host of config.hosts) {
       if (this.agents.has(host.name)) continue; // this agent itself, also listed: call it in-process
