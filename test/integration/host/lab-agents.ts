@@ -88,7 +88,7 @@ export async function healthy(node: LabNode, port: number): Promise<boolean> {
 /** Our agent (our token, our host name) answers on that port, not another suite's. */
 async function ours(node: LabNode, port: number): Promise<boolean> {
   try {
-    const reply = await request(node, port, 'GET', '/v1/host', undefined, 10_000);
+    const reply = await request(node, port, 'GET', '/v1/host', undefined, 60_000);
     return reply.status === 200 && (reply.body as { name?: string }).name === node;
   } catch {
     return false;
