@@ -1,0 +1,59 @@
+# The README's two commands are `make demo` and `make test`; everything else here serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_TEST := node --test --test-reporter=spec --test-concurrency=1
+LAB := node dist/test/lab/cli.js
+# Every test file under these folders (tests mirror sources; node 20's --test has no globs).
+test_files = $(shell find $(addprefix dist/test/,$(1)) -name '*.test.js' 2>/dev/null | sort)
+
+.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status
+
+help:
+	@echo "make demo    - the main job: lab up, show the shared VG from both nodes"
+	@echo "make test    - lint, type-check, unit tests, then every lab test against real LVM"
+	@echo "make lab-up | lab-down | lab-status"
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.install-stamp: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.install-stamp
+
+build: deps
+	npx tsc -p tsconfig.json
+
+typecheck: deps
+	npx tsc -p tsconfig.json --noEmit
+
+lint: deps
+	npx eslint .
+
+test-unit: build
+	$(NODE_TEST) $(call test_files,unit)
+
+lab-up: build
+	$(LAB) up
+
+lab-down:
+	@if [ -f dist/test/lab/cli.js ]; then $(LAB) down; else echo "lab: not built, nothing to stop"; fi
+
+lab-status: build
+	@$(LAB) status
+
+test-lab: build
+	$(NODE_TEST) $(call test_files,lab)
+
+# One lab for the whole run; it is stopped afterwards unless KEEP_LAB=1.
+test: build lint
+	@status=0; \
+	$(LAB) up && $(NODE_TEST) $(call test_files,unit lab) || status=$$?; \
+	if [ "$(KEEP_LAB)" != 1 ]; then $(LAB) down; fi; \
+	exit $$status
+
+demo: build
+	$(LAB) up
+	@for n in a b; do echo "== node $$n: vgs"; $(LAB) exec $$n -- vgs -o vg_name,vg_size,vg_free,lv_count,vg_lock_type,vg_lock_args --units g; \
+	  echo "== node $$n: sanlock client status"; $(LAB) exec $$n -- sanlock client status; done
+
+demo-down: lab-down

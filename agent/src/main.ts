@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// sharedlvm-agent: the REST agent for LVM volume groups on shared storage.
+//   --mode control  the single writer of VG metadata (volumes, snapshots, capacity)
+//   --mode host     activation only; refuses every metadata-changing route with 403
+//   --mode all      both
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { pino } from 'pino';
+import { ConfigError, USAGE, loadConfig } from './lib/config/load.js';
+import type { AgentConfig } from './lib/config/schema.js';
+import { createApp } from './lib/http/app.js';
+import { apiHandlers } from './lib/http/handlers.js';
+import { Runner } from './lib/lvm/runner.js';
+import { AgentMetrics } from './lib/metrics/registry.js';
+import { loadSpec } from './lib/openapi/spec.js';
+import { VolumeService } from './lib/volumes/service.js';
+
+export const VERSION = '0.1.0';
+
+export interface RunningAgent {
+  server: Server;
+  service: VolumeService;
+  close(): Promise<void>;
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  return { host: listen.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(listen.slice(colon + 1)) };
+}
+
+export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
+  const logger = pino({ level: config.log_level, base: { service: 'sharedlvm-agent', mode: config.mode } });
+  const metrics = new AgentMetrics({ defaultMetrics: true });
+  const runner = new Runner({
+    lvmPath: config.lvm.path,
+    timeoutMs: config.lvm.timeout_ms,
+    observe: metrics.observeCommand,
+    ...(config.lvm.config ? { lvmConfig: config.lvm.config } : {}),
+  });
+  const service = new VolumeService({
+    config,
+    runner,
+    logger,
+    onCacheRead: (hit) => metrics.cacheReads.inc({ result: hit ? 'hit' : 'miss' }),
+  });
+  const app = createApp({
+    mode: config.mode,
+    tokens: config.tokens,
+    bodyLimitBytes: config.body_limit_bytes,
+    spec: loadSpec(),
+    handlers: apiHandlers(service),
+    metrics,
+    logger,
+    version: VERSION,
+  });
+  const server = config.tls
+    ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, app)
+    : createHttpServer(app);
+  server.requestTimeout = 0; // data copies can take long; lvm commands have their own timeouts
+  server.headersTimeout = 30_000;
+
+  // Warm the cache and keep it fresh, so reads rarely wait for lvm.
+  try {
+    await service.refreshAll();
+  } catch (error) {
+    logger.warn({ err: error }, 'first read of the volume groups failed; reads will retry');
+  }
+  const refreshTimer = config.cache_ttl_ms > 0
+    ? setInterval(() => {
+        service.refreshAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic VG re-read failed'));
+      }, config.cache_ttl_ms)
+    : undefined;
+  refreshTimer?.unref();
+
+  const { host, port } = splitListen(config.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  logger.info({ listen: config.listen, tls: Boolean(config.tls), vgs: service.vgNames, lock_type: config.lock_type }, 'listening');
+  return {
+    server,
+    service,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (refreshTimer) clearInterval(refreshTimer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let loaded;
+  try {
+    loaded = loadConfig(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`sharedlvm-agent: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (loaded.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const agent = await startAgent(loaded.config);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await agent.close();
+  return 0;
+}
+
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isMainModule();
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`sharedlvm-agent: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

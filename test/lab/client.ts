@@ -1,0 +1,256 @@
+// The two-node lab: start/stop the QEMU guests and run commands in them.
+// Tests import labExec/labSpawn/labAgentUrl; the Makefile drives up/down/status through cli.ts.
+import { spawn, execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, ftruncateSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export type LabNode = 'a' | 'b';
+export const LAB_NODES: readonly LabNode[] = ['a', 'b'];
+export const LAB_VG = 'labvg';
+export const LAB_PVS = ['/dev/vda', '/dev/vdb'] as const;
+export const LAB_HOST_IDS: Record<LabNode, number> = { a: 1, b: 2 };
+const EXEC_PORTS: Record<LabNode, number> = { a: 17400, b: 17401 };
+const AGENT_PORTS: Record<LabNode, number> = { a: 17480, b: 17481 };
+export const GUEST_AGENT_PORT = 7480;
+
+export interface ExecResult { code: number; stdout: string; stderr: string; durationMs: number }
+export interface ExecOptions { stdin?: string; timeoutMs?: number; env?: Record<string, string> }
+
+/** The checkout this file belongs to (dist/test/lab/ or test/lab/ -> repo root). */
+export const projectDir = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+})();
+export const labRunDir = process.env.LAB_RUN ?? '/var/tmp/sharedlvm-lab';
+export const labCacheDir = process.env.LAB_CACHE ?? '/var/cache/sharedlvm-lab';
+const diskSize = 8 * 1024 ** 3;
+
+export function labAgentUrl(node: LabNode): string { return `http://127.0.0.1:${AGENT_PORTS[node]}`; }
+/** How one guest reaches the other's agent: QEMU's user network maps 10.0.2.2 to the host's loopback. */
+export function labAgentUrlFromGuest(node: LabNode): string { return `http://10.0.2.2:${AGENT_PORTS[node]}`; }
+
+function token(): string {
+  const file = join(labRunDir, 'token');
+  if (!existsSync(file)) throw new Error(`the lab is not up (no ${file}): run make lab-up`);
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function post(node: LabNode, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${EXEC_PORTS[node]}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs + 10_000),
+  });
+  const json = await res.json() as { error?: string };
+  if (!res.ok) throw new Error(`lab exec server on node ${node}: ${res.status} ${json.error ?? ''}`);
+  return json;
+}
+
+/** Runs argv (no shell) as root in a guest; resolves with its exit code and output, never throws on a non-zero exit. */
+export async function labExec(node: LabNode, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  return await post(node, '/exec', { argv, stdin: opts.stdin, env: opts.env, timeoutMs }, timeoutMs) as ExecResult;
+}
+
+/** Like labExec but throws with the command's stderr when it exits non-zero. */
+export async function labRun(node: LabNode, argv: string[], opts: ExecOptions = {}): Promise<string> {
+  const r = await labExec(node, argv, opts);
+  if (r.code !== 0) throw new Error(`node ${node}: ${argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** Starts a detached background process in a guest. */
+export async function labSpawn(node: LabNode, argv: string[], opts: { env?: Record<string, string>; logFile?: string } = {}): Promise<{ pid: number }> {
+  return await post(node, '/spawn', { argv, env: opts.env, logFile: opts.logFile }, 10_000) as { pid: number };
+}
+
+function pidOf(node: LabNode): number | undefined {
+  const file = join(labRunDir, `${node}.pid`);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  try {
+    // A killed qemu stays a zombie until the sandbox's init reaps it: that is gone, not running.
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state === 'Z' ? undefined : pid;
+  } catch { return undefined; }
+}
+
+export function consoleTail(node: LabNode, lines = 40): string {
+  const file = join(labRunDir, `${node}.console`);
+  if (!existsSync(file)) return '(no console log)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+export async function labIsUp(): Promise<boolean> {
+  if (!LAB_NODES.every((n) => pidOf(n) !== undefined) || !existsSync(join(labRunDir, 'ready'))) return false;
+  try {
+    for (const n of LAB_NODES) if ((await labExec(n, ['true'], { timeoutMs: 5000 })).code !== 0) return false;
+    return true;
+  } catch { return false; }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (msg: string) => process.stderr.write(`[lab] ${msg}\n`);
+
+export class LabError extends Error {}
+
+function qemuArgs(node: LabNode, tok: string, freshDirs: string[]): string[] {
+  const run = (f: string) => join(labRunDir, f);
+  const append = [
+    'console=ttyS0', 'quiet', 'mitigations=off', 'panic=-1',
+    `lab.node=${node}`, `lab.hostid=${LAB_HOST_IDS[node]}`, `lab.token=${tok}`,
+    `lab.project=${projectDir}`, `lab.fresh=${freshDirs.join(':')}`,
+  ].join(' ');
+  const disks = LAB_PVS.flatMap((_, i) => [
+    '-drive', `file=${run(`shared${i}.raw`)},format=raw,if=none,id=d${i},cache=none,aio=native`,
+    '-device', `virtio-blk-pci,drive=d${i},share-rw=on`,
+  ]);
+  return [
+    '-name', `sharedlvm-lab-${node}`,
+    '-accel', 'tcg,thread=multi,tb-size=64', '-cpu', 'max', '-M', 'q35', '-smp', '1', '-m', '1024',
+    '-nodefaults', '-no-user-config', '-no-reboot', '-display', 'none',
+    '-serial', `file:${run(`${node}.console`)}`,
+    '-monitor', `unix:${run(`${node}.monitor`)},server,nowait`,
+    '-pidfile', run(`${node}.pid`), '-daemonize',
+    '-kernel', join(labCacheDir, 'vmlinux'), '-initrd', join(labCacheDir, 'initramfs.cpio.gz'), '-append', append,
+    '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
+    '-virtfs', `local,path=${join(labCacheDir, 'layer')},mount_tag=layer,security_model=none,readonly=on,multidevs=remap`,
+    ...freshDirs.flatMap((dir, i) => ['-virtfs', `local,path=${dir},mount_tag=fresh${i},security_model=none,readonly=on,multidevs=remap`]),
+    ...disks,
+    '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${EXEC_PORTS[node]}-:7400,hostfwd=tcp:127.0.0.1:${AGENT_PORTS[node]}-:${GUEST_AGENT_PORT}`,
+    '-device', 'virtio-net-pci,netdev=n0',
+  ];
+}
+
+async function waitReady(node: LabNode, deadline: number): Promise<void> {
+  const file = join(labRunDir, `${node}.console`);
+  while (Date.now() < deadline) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (/LAB-(STAGE1-)?FAILED/.test(text)) throw new LabError(`node ${node} failed to boot:\n${consoleTail(node)}`);
+    if (text.includes('LAB-READY')) return;
+    if (pidOf(node) === undefined) throw new LabError(`node ${node}: qemu exited during boot:\n${consoleTail(node)}`);
+    await sleep(250);
+  }
+  throw new LabError(`node ${node}: no LAB-READY within the boot timeout:\n${consoleTail(node)}`);
+}
+
+/** Fails loudly when a node's lockspace for the VG is not really started (see facts: silent misconfigurations). */
+export async function checkLockspace(node: LabNode): Promise<void> {
+  const status = await labExec(node, ['sanlock', 'client', 'status']);
+  const want = `s lvm_${LAB_VG}:${LAB_HOST_IDS[node]}:`;
+  if (status.code !== 0 || !status.stdout.includes(want)) {
+    throw new LabError(`node ${node}: sanlock has no lockspace line "${want}..." for ${LAB_VG}:\n${status.stdout}${status.stderr}\n--- console ---\n${consoleTail(node)}`);
+  }
+  const info = await labExec(node, ['lvmlockctl', '--info']);
+  if (info.code !== 0 || !info.stdout.includes(`VG ${LAB_VG}`)) {
+    throw new LabError(`node ${node}: lvmlockd does not list VG ${LAB_VG}:\n${info.stdout}${info.stderr}\n--- console ---\n${consoleTail(node)}`);
+  }
+}
+
+async function mustRun(node: LabNode, argv: string[], timeoutMs = 120_000): Promise<ExecResult> {
+  const r = await labExec(node, argv, { timeoutMs });
+  if (r.code !== 0) throw new LabError(`node ${node}: ${argv.join(' ')} exited ${r.code}:\n${r.stderr}\n--- console ---\n${consoleTail(node)}`);
+  return r;
+}
+
+async function createSharedVg(): Promise<void> {
+  // vgcreate makes the PVs itself: a separate pvcreate would need a global lock that no lockspace
+  // holds yet. Large metadata areas: the default 1020 KiB fills at about 1,400 LVs.
+  await mustRun('a', ['vgcreate', '-q', '--shared', '--metadatasize', '64m', LAB_VG, ...LAB_PVS], 180_000);
+  // Without udev the first lock-start may fail with "invalid parameters for sanlock": retry once.
+  log('vgcreate --shared done on a');
+  // vgcreate --shared started the lockspace on a; b joins it (11-12 s with io timeout 3).
+  for (const node of ['b'] as const) {
+    const args = ['vgchange', '--lock-start', LAB_VG];
+    let r = await labExec(node, args, { timeoutMs: 180_000 });
+    if (r.code !== 0) { log(`node ${node}: lock-start failed once (${r.stderr.trim()}), retrying`); r = await labExec(node, args, { timeoutMs: 180_000 }); }
+    if (r.code !== 0) throw new LabError(`node ${node}: lock-start of ${LAB_VG} failed:\n${r.stderr}\n--- console ---\n${consoleTail(node)}`);
+  }
+  for (const node of LAB_NODES) await checkLockspace(node);
+  // A lock round trip across nodes: a lock-start that only looked fine fails here.
+  await mustRun('a', ['lvcreate', '-q', '-an', '-L', '4m', '-n', 'labprobe', LAB_VG]);
+  await mustRun('b', ['lvremove', '-q', '-y', `${LAB_VG}/labprobe`]);
+}
+
+export interface UpOptions { freshDirs?: string[]; bootTimeoutMs?: number }
+
+/** Starts the lab unless it is already up. Idempotent; leaves nothing running when it fails. */
+export async function labUp(opts: UpOptions = {}): Promise<void> {
+  if (await labIsUp()) { log('already up'); return; }
+  if (LAB_NODES.some((n) => pidOf(n) !== undefined)) { log('a half-started lab is running: stopping it first'); await labDown(); }
+  const t0 = Date.now();
+  await promisify(execFile)('bash', [join(projectDir, 'test/lab/build-image.sh')], { maxBuffer: 1 << 24 })
+    .catch((e: { stderr?: string }) => { throw new LabError(`building the guest image failed:\n${e.stderr ?? e}`); });
+  log(`guest image ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  rmSync(labRunDir, { recursive: true, force: true });
+  mkdirSync(labRunDir, { recursive: true });
+  const tok = randomBytes(24).toString('hex');
+  writeFileSync(join(labRunDir, 'token'), tok, { mode: 0o600 });
+  for (let i = 0; i < LAB_PVS.length; i++) {
+    const fd = openSync(join(labRunDir, `shared${i}.raw`), 'w');
+    ftruncateSync(fd, diskSize); // sparse: costs only what the guests write
+    closeSync(fd);
+  }
+  const freshDirs = [...new Set([projectDir, ...(opts.freshDirs ?? (process.env.LAB_FRESH_DIRS ?? '').split(':').filter(Boolean))])];
+  try {
+    for (const node of LAB_NODES) {
+      const code = await new Promise<number>((ok) => {
+        const p = spawn('qemu-system-x86_64', qemuArgs(node, tok, freshDirs), { stdio: ['ignore', 'inherit', 'inherit'] });
+        p.on('exit', (c) => ok(c ?? 1));
+        p.on('error', () => ok(127));
+      });
+      if (code !== 0) throw new LabError(`qemu for node ${node} exited ${code}`);
+    }
+    const deadline = Date.now() + (opts.bootTimeoutMs ?? 180_000);
+    await Promise.all(LAB_NODES.map((n) => waitReady(n, deadline)));
+    log(`guests ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    await createSharedVg();
+    writeFileSync(join(labRunDir, 'ready'), new Date().toISOString());
+    log(`shared VG ${LAB_VG} lock-started on both nodes; lab up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    await labDown();
+    throw e;
+  }
+}
+
+/** Stops every guest this lab started, by pid, and waits until they are gone. */
+export async function labDown(): Promise<void> {
+  for (const node of LAB_NODES) {
+    const pid = pidOf(node);
+    if (pid === undefined) continue;
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && pidOf(node) !== undefined; i++) await sleep(100);
+    if (pidOf(node) !== undefined) { process.kill(pid, 'SIGKILL'); await sleep(200); }
+    log(`node ${node} (qemu pid ${pid}) stopped`);
+  }
+  for (const f of ['ready', 'shared0.raw', 'shared1.raw']) rmSync(join(labRunDir, f), { force: true });
+}
+
+/** Kills one node's qemu at once (a host failure), keeping its disks and the other node running. */
+export async function labKill(node: LabNode): Promise<void> {
+  const pid = pidOf(node);
+  if (pid !== undefined) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && pidOf(node) !== undefined; i++) await sleep(100);
+}
+
+export async function labStatus(): Promise<string> {
+  const lines: string[] = [];
+  for (const node of LAB_NODES) {
+    const pid = pidOf(node);
+    lines.push(`node ${node}: ${pid ? `qemu pid ${pid}` : 'not running'}; exec 127.0.0.1:${EXEC_PORTS[node]}, agent ${labAgentUrl(node)}`);
+    if (pid) {
+      try {
+        const r = await labExec(node, ['sanlock', 'client', 'status'], { timeoutMs: 10_000 });
+        lines.push(...r.stdout.trim().split('\n').map((l) => `  ${l}`));
+      } catch (e) { lines.push(`  exec server unreachable: ${(e as Error).message}`); }
+    }
+  }
+  lines.push(existsSync(join(labRunDir, 'ready')) ? `ready since ${readFileSync(join(labRunDir, 'ready'), 'utf8')}` : 'not ready');
+  return lines.join('\n');
+}
+
