@@ -173,17 +173,30 @@ class Writer {
     this.pos += n;
     return at;
   }
+  // room() may swap this.buf for a bigger one: take the offset first, then write to the current buffer.
   byte(b: number): void {
-    this.buf[this.room(1)] = b;
+    const at = this.room(1);
+    this.buf[at] = b;
   }
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.room(b.length));
+    const at = this.room(b.length);
+    this.buf.set(b, at);
   }
   head(n: number, fix: number, fixMax: number, c8: number | null, c16: number, c32: number): void {
-    if (n <= fixMax) this.byte(fix | n);
-    else if (c8 !== null && n <= 0xff) { this.byte(c8); this.byte(n); }
-    else if (n <= 0xffff) { this.byte(c16); this.buf.writeUInt16BE(n, this.room(2)); }
-    else { this.byte(c32); this.buf.writeUInt32BE(n, this.room(4)); }
+    if (n <= fixMax) return this.byte(fix | n);
+    if (c8 !== null && n <= 0xff) {
+      this.byte(c8);
+      return this.byte(n);
+    }
+    if (n <= 0xffff) {
+      this.byte(c16);
+      return this.fixed(2, (at) => this.buf.writeUInt16BE(n, at));
+    }
+    this.byte(c32);
+    this.fixed(4, (at) => this.buf.writeUInt32BE(n, at));
+  }
+  private fixed(size: number, write: (at: number) => void): void {
+    write(this.room(size));
   }
   str(s: string): void {
     const data = Buffer.from(s, 'utf8');
@@ -194,15 +207,24 @@ class Writer {
     if (typeof n === 'number' && n >= 0 && n <= 0x7f) return this.byte(n);
     if (typeof n === 'number' && n < 0 && n >= -32) return this.byte(n + 0x100);
     const big = BigInt(n);
-    if (big >= 0n && big <= 0xffffffffn) { this.byte(0xce); this.buf.writeUInt32BE(Number(big), this.room(4)); return; }
-    if (big < 0n && big >= -0x80000000n) { this.byte(0xd2); this.buf.writeInt32BE(Number(big), this.room(4)); return; }
-    if (big > 0x7fffffffffffffffn) { this.byte(0xcf); this.buf.writeBigUInt64BE(big, this.room(8)); return; }
+    if (big >= 0n && big <= 0xffffffffn) {
+      this.byte(0xce);
+      return this.fixed(4, (at) => this.buf.writeUInt32BE(Number(big), at));
+    }
+    if (big < 0n && big >= -0x80000000n) {
+      this.byte(0xd2);
+      return this.fixed(4, (at) => this.buf.writeInt32BE(Number(big), at));
+    }
+    if (big > 0x7fffffffffffffffn) {
+      this.byte(0xcf);
+      return this.fixed(8, (at) => this.buf.writeBigUInt64BE(big, at));
+    }
     this.byte(0xd3);
-    this.buf.writeBigInt64BE(big, this.room(8));
+    this.fixed(8, (at) => this.buf.writeBigInt64BE(big, at));
   }
   float(n: number): void {
     this.byte(0xcb);
-    this.buf.writeDoubleBE(n, this.room(8));
+    this.fixed(8, (at) => this.buf.writeDoubleBE(n, at));
   }
   result(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
