@@ -61,7 +61,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   server.requestTimeout = 0; // data copies can take long; lvm commands have their own timeouts
   server.headersTimeout = 30_000;
 
-  // Warm the cache and keep it fresh, so reads rarely wait for lvm.
+  // Warm the cache and keep it fresh (re-read every half TTL), so reads rarely wait for lvm.
   try {
     await service.refreshAll();
   } catch (error) {
@@ -70,7 +70,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const refreshTimer = config.cache_ttl_ms > 0
     ? setInterval(() => {
         service.refreshAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic VG re-read failed'));
-      }, config.cache_ttl_ms)
+      }, Math.max(250, Math.floor(config.cache_ttl_ms / 2)))
     : undefined;
   refreshTimer?.unref();
 

@@ -102,9 +102,9 @@ export class VolumeService {
     return cache;
   }
 
-  /** Re-reads every VG (used by the periodic refresh). */
+  /** Re-reads every VG (start-up and the periodic refresh). */
   async refreshAll(): Promise<void> {
-    await Promise.all([...this.caches.values()].map((cache) => cache.read()));
+    await Promise.all([...this.caches.values()].map((cache) => cache.reload()));
   }
 
   // ---- reads -------------------------------------------------------------------------------------
