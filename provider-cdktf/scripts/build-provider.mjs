@@ -18,6 +18,19 @@ export const TYPE = 'shared-lvm';
 const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
 const KEEP_VERSIONS = 10;
 
+// grpc-js requires @grpc/proto-loader (and with it protobufjs, ~130 KB) only inside its channelz and
+// ORCA services, which the provider never registers: leave it out of the bundle, parsed on every launch.
+const withoutProtoLoader = {
+  name: 'without-proto-loader',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: 'proto-loader', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'throw new Error("@grpc/proto-loader is not bundled with the shared-lvm provider (channelz/ORCA are not served)");',
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle(version) {
   const out = await build({
     entryPoints: [join(root, 'provider-cdktf/src/main.ts')],
@@ -30,6 +43,7 @@ async function bundle(version) {
     write: false,
     banner: { js: '#!/usr/bin/env node' },
     define: { __SHAREDLVM_PROVIDER_VERSION__: JSON.stringify(version) },
+    plugins: [withoutProtoLoader],
     logLevel: 'warning',
   });
   return Buffer.from(out.outputFiles[0].contents);

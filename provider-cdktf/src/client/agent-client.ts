@@ -3,6 +3,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from '../../../openapi/generated/types.js';
 import { DiagnosticError, type AttrPath } from '../framework/diagnostics.js';
+import { fetchTrusting } from './https-fetch.js';
 
 export type Volume = components['schemas']['Volume'];
 export type VolumeGroup = components['schemas']['VolumeGroup'];
@@ -29,22 +30,30 @@ export interface AgentClient {
    * Everything else goes through `api`.
    */
   raw(method: string, path: string, body: unknown, signal: AbortSignal): Promise<CallResult<unknown>>;
+  /**
+   * A volume as LVM has it now, for refreshes: one fresh listing serves every read of a plan for a few
+   * seconds (a plan of 50 volumes re-reads LVM once, not 50 times); any change made through this
+   * client drops the listing. Null when the volume does not exist.
+   */
+  refreshedVolume(id: string, signal: AbortSignal): Promise<Volume | null>;
 }
 
-export async function createAgentClient(opts: AgentClientOptions): Promise<AgentClient> {
-  let fetchImpl: typeof fetch = globalThis.fetch;
-  if (opts.caBundle) {
-    // Node's built-in fetch takes no CA option; undici's Agent does (loaded only when needed).
-    const undici = await import('undici');
-    const dispatcher = new undici.Agent({ connect: { ca: opts.caBundle } });
-    fetchImpl = ((input: Request | string | URL, init?: RequestInit) =>
-      undici.fetch(input as Parameters<typeof undici.fetch>[0], { ...(init as object), dispatcher } as Parameters<typeof undici.fetch>[1])) as unknown as typeof fetch;
-  }
+const LISTING_TTL_MS = 3000;
+
+export function createAgentClient(opts: AgentClientOptions): AgentClient {
+  const fetchImpl: typeof fetch = opts.caBundle ? fetchTrusting(opts.caBundle) : globalThis.fetch;
   const headers: Record<string, string> = { 'user-agent': opts.userAgent };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const api = createClient<paths>({ baseUrl: opts.endpoint.replace(/\/+$/, ''), headers, fetch: fetchImpl });
   const base = opts.endpoint.replace(/\/+$/, '');
-  return {
+  let listing: { at: number; volumes: Promise<Map<string, Volume> | null> } | null = null;
+  api.use({
+    onRequest({ request }) {
+      if (request.method !== 'GET') listing = null;
+      return undefined;
+    },
+  });
+  const client: AgentClient = {
     api,
     endpoint: opts.endpoint,
     signal: (operation) => AbortSignal.any([operation, AbortSignal.timeout(opts.requestTimeoutMs)]),
@@ -59,9 +68,23 @@ export async function createAgentClient(opts: AgentClientOptions): Promise<Agent
       } catch {
         // not JSON: keep the text for the diagnostic
       }
+      if (method !== 'GET') listing = null;
       return response.ok ? { data: parsed, response } : { error: parsed, response };
     },
+    async refreshedVolume(id, signal) {
+      if (!listing || Date.now() - listing.at > LISTING_TTL_MS) {
+        const volumes = api
+          .GET('/v1/volumes', { params: { query: { refresh: 'true' } }, signal: client.signal(signal) })
+          .then((r) => (r.data ? new Map(r.data.items.map((v) => [v.id, v])) : null), () => null);
+        listing = { at: Date.now(), volumes };
+      }
+      const found = (await listing.volumes)?.get(id);
+      if (found) return found;
+      // Not in the listing (or the listing failed): ask for this one, fresh.
+      return call(client, 'Read volume', () => api.GET('/v1/volumes/{id}', { params: { path: { id }, query: { refresh: 'true' } }, signal: client.signal(signal) }), { notFound: 'null' });
+    },
   };
+  return client;
 }
 
 /** How a request body field maps to a resource attribute, for diagnostics on the attribute at fault. */

@@ -92,7 +92,7 @@ export const attachmentResource: ResourceDef<AgentClient> = {
     const volumeId = str(plan.volume_id);
     const host = str(plan.host);
     if (prior !== null || volumeId === null || host === null || !known(plan.volume_id)) return;
-    const v = await readVolume(volumeId, ctx);
+    const v = await ctx.client.refreshedVolume(volumeId, ctx.signal);
     if (v === null) return; // created in this same apply: the agent decides then
     const others = v.attachments.filter((a) => a.host !== host);
     if (!v.multiattach && others.length > 0) {
@@ -120,7 +120,7 @@ export const attachmentResource: ResourceDef<AgentClient> = {
   },
   async read(state, ctx) {
     const { volumeId, host } = parseId(str(state.id) ?? '');
-    const v = await readVolume(volumeId, ctx);
+    const v = await ctx.client.refreshedVolume(volumeId, ctx.signal);
     return v && stateFrom(v, host);
   },
   async update(plan) {

@@ -218,7 +218,7 @@ export const volumeResource: ResourceDef<AgentClient> = {
   modifyPlan: modifyVolumePlan,
   create: createVolume,
   read: async (state, ctx) => {
-    const v = await readVolume(ctx.client, str(state.id) ?? '', ctx);
+    const v = await ctx.client.refreshedVolume(str(state.id) ?? '', ctx.signal);
     if (v) warnStatus(v, ctx.diags);
     return v && volumeState(v, state);
   },

@@ -27,7 +27,7 @@ resource "shared_lvm_volume" "v" {
 
 resource "shared_lvm_snapshot" "s" {
   volume_id = shared_lvm_volume.v.id
-  name      = "${name}-snap"
+  name      = "tfp-life-snap"
 }
 `;
 }
@@ -55,6 +55,7 @@ after(async () => {
 
 test('lifecycle: create, empty second plan, extend + rename in place, import round trip, destroy', async () => {
   const w = workdir();
+  const baseline = (await ourLvs('a')).length;
   w.write({ 'main.tf': volumeWithSnapshot('tfp-life', 1) });
   await w.init();
 
@@ -94,7 +95,7 @@ test('lifecycle: create, empty second plan, extend + rename in place, import rou
 
   const destroyed = await w.ok('destroy', '-auto-approve', '-input=false');
   assert.match(destroyed.stdout, /Destroy complete! Resources: 2 destroyed/);
-  assert.equal((await ourLvs('a')).length, 0, 'no LV left behind');
+  assert.equal((await ourLvs('a')).length, baseline, 'no LV left behind');
 });
 
 test('plan-time errors: shrink, larger than the free space, two sources', async () => {
@@ -173,9 +174,10 @@ resource "shared_lvm_volume" "v" {
   assert.equal((await w.plan()).code, 0, 'config caught up with the resize: no diff');
 
   await labRun('a', ['lvremove', '-y', `${LAB_VG}/${lvName}`]);
+  const refreshed = await w.run('plan', '-refresh-only', '-input=false');
+  assert.match(refreshed.stdout, /shared_lvm_volume\.v has been deleted/, refreshed.stdout);
   const gone = await w.plan();
   assert.equal(gone.code, 2, gone.stdout);
-  assert.match(gone.stdout, /shared_lvm_volume\.v has been deleted/);
   assert.match(gone.stdout, /shared_lvm_volume\.v will be created/);
   await w.ok('apply', '-auto-approve', '-input=false');
   assert.equal((await w.plan()).code, 0);
@@ -193,6 +195,7 @@ resource "shared_lvm_volume" "many" {
 }
 ` });
   await w.init();
+  const baseline = (await ourLvs('a')).length;
   let interrupted = false;
   const run = w.start(['apply', '-auto-approve', '-input=false', '-parallelism=1', '-no-color'], (line, child) => {
     if (!interrupted && /Creation complete/.test(line)) {
@@ -209,7 +212,7 @@ resource "shared_lvm_volume" "many" {
   const second = await w.ok('apply', '-auto-approve', '-input=false');
   assert.match(second.stdout, /Apply complete!/);
   assert.equal(w.state().resources?.[0]?.instances.length, 3);
-  assert.equal((await ourLvs('a')).length, 3, 'exactly three LVs: nothing orphaned, nothing doubled');
+  assert.equal((await ourLvs('a')).length, baseline + 3, 'exactly three new LVs: nothing orphaned, nothing doubled');
   assert.equal((await w.plan()).code, 0);
   await w.ok('destroy', '-auto-approve', '-input=false');
 });
