@@ -42,6 +42,19 @@ export function wholeNumberBetween(min: number, max: number): Validator {
   };
 }
 
+/** A positive number of at most `max` that is a whole multiple of `step` (e.g. 1/1024 GiB = 1 MiB). */
+export function positiveMultipleOf(step: number, max: number, unitText: string): Validator {
+  return {
+    description: `must be greater than 0 and at most ${max}, in steps of ${unitText}`,
+    validate: (v) => {
+      if (!isNumber(v)) return null;
+      const n = numberValue(v);
+      const steps = n / step;
+      return n > 0 && n <= max && Math.abs(steps - Math.round(steps)) < 1e-9 ? null : `must be greater than 0 and at most ${max}, in steps of ${unitText}; got ${String(v)}.`;
+    },
+  };
+}
+
 export function setSize(max: number): Validator {
   return {
     description: `at most ${max} elements`,

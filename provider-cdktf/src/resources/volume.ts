@@ -9,7 +9,7 @@ import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers
 import type { OperationContext, PlanRequest, ResourceDef } from '../framework/resource.js';
 import type { SchemaDef } from '../framework/schema.js';
 import { timeoutsBlock } from '../framework/timeouts.js';
-import { eachString, setSize, wholeNumberBetween } from '../framework/validators.js';
+import { eachString, positiveMultipleOf, setSize } from '../framework/validators.js';
 import { Unknown, record, valuesEqual, type TfRecord } from '../plugin/values.js';
 import { GIB, objectIdValidators, objectNameValidators, userTagValidator, vgNameValidators } from './names.js';
 
@@ -31,8 +31,10 @@ export const volumeSchema: SchemaDef = {
       type: 'number',
       optional: true,
       computed: true,
-      description: 'Size in GiB (whole number). Growing extends the LV in place; shrinking is an error at plan time. Required unless a source is set, where it defaults to the source\'s size.',
-      validators: [wholeNumberBetween(1, 1048576)],
+      description:
+        'Size in GiB (fractions in steps of 1 MiB, e.g. `0.5`; LVM rounds up to whole extents). Growing extends the LV in place; ' +
+        'shrinking is an error at plan time. Required unless a source is set, where it defaults to the source\'s size.',
+      validators: [positiveMultipleOf(1 / 1024, 1048576, '1/1024 (1 MiB)')],
     },
     thin: { type: 'bool', optional: true, computed: true, default: false, description: 'Thin-provisioned in the VG\'s thin pool instead of thick (default `false`).', planModifiers: [requiresReplace()] },
     source_snapshot_id: { type: 'string', optional: true, description: 'Create the volume from this `shared_lvm_snapshot`. Changing it replaces the volume. Conflicts with `source_volume_id`.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
@@ -102,6 +104,19 @@ function warnStatus(v: Volume, diags: Diagnostics): void {
 
 async function readVolume(client: AgentClient, id: string, ctx: OperationContext<AgentClient>): Promise<Volume | null> {
   return call(client, 'Read volume', () => client.api.GET('/v1/volumes/{id}', { params: { path: { id }, query: { refresh: 'true' } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
+}
+
+/**
+ * True when the LV is larger than the configured size only because LVM rounded it up to whole extents
+ * (0.1 GiB on 4 MiB extents): that is the configured size, not drift.
+ */
+async function onlyExtentRounding(configured: number | null, v: Volume, ctx: OperationContext<AgentClient>): Promise<boolean> {
+  if (configured === null) return false;
+  const wanted = Math.round(configured * GIB);
+  if (v.size_bytes <= wanted) return false;
+  const { client } = ctx;
+  const group = await call(client, 'Read volume group', () => client.api.GET('/v1/vgs/{vg}', { params: { path: { vg: v.vg } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
+  return group !== null && Math.ceil(wanted / group.extent_size_bytes) * group.extent_size_bytes === v.size_bytes;
 }
 
 export function validateVolumeConfig(config: TfRecord, diags: Diagnostics): void {
@@ -219,8 +234,11 @@ export const volumeResource: ResourceDef<AgentClient> = {
   create: createVolume,
   read: async (state, ctx) => {
     const v = await ctx.client.refreshedVolume(str(state.id) ?? '', ctx.signal);
-    if (v) warnStatus(v, ctx.diags);
-    return v && volumeState(v, state);
+    if (!v) return null;
+    warnStatus(v, ctx.diags);
+    const fresh = volumeState(v, state);
+    if (await onlyExtentRounding(num(state.size_gib), v, ctx)) fresh.size_gib = state.size_gib ?? null;
+    return fresh;
   },
   update: updateVolume,
   delete: deleteVolume,
