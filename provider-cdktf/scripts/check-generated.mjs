@@ -2,10 +2,11 @@
 // Fails when committed generated files drift from their sources: the protobuf code (buf + ts-proto
 // from provider-cdktf/proto) and the registry-style docs (from the provider's schema descriptions).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GENERATED_DIR, manifest } from './proto-manifest.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
@@ -28,17 +29,34 @@ function compareTrees(label, committedDir, freshDir) {
   }
 }
 
-// 1. protobuf code
-const proto = mkdtempSync(join(tmpdir(), 'tfproto-'));
-try {
-  const template = readFileSync(join(root, 'provider-cdktf/proto/buf.gen.yaml'), 'utf8').replace(/out: .*/, `out: ${proto}`);
-  writeFileSync(join(proto, 'buf.gen.yaml'), template);
-  const out = join(proto, 'out');
-  writeFileSync(join(proto, 'buf.gen.yaml'), template.replace(`out: ${proto}`, `out: ${out}`));
-  execFileSync(join(root, 'node_modules/.bin/buf'), ['generate', 'provider-cdktf/proto', '--template', join(proto, 'buf.gen.yaml')], { cwd: root, stdio: 'inherit' });
-  compareTrees('protobuf', join(root, 'provider-cdktf/src/plugin/generated'), out);
-} finally {
-  rmSync(proto, { recursive: true, force: true });
+// 1. protobuf code: the manifest says which inputs made which outputs; both must still hold. Where buf
+//    is installed (npm run gen:proto fetches it with npx), regenerate and compare byte for byte too.
+{
+  const recorded = JSON.parse(readFileSync(join(GENERATED_DIR, 'MANIFEST.json'), 'utf8'));
+  const now = manifest();
+  for (const part of ['inputs', 'outputs']) {
+    const keys = new Set([...Object.keys(recorded[part]), ...Object.keys(now[part])]);
+    for (const k of keys) {
+      if (recorded[part][k] !== now[part][k]) {
+        console.error(`protobuf: ${part === 'inputs' ? 'source' : 'generated file'} ${k} changed since the code was generated`);
+        drift++;
+      }
+    }
+  }
+}
+const localBuf = join(root, 'node_modules/.bin/buf');
+if (existsSync(localBuf)) {
+  const proto = mkdtempSync(join(tmpdir(), 'tfproto-'));
+  try {
+    const out = join(proto, 'out');
+    const template = readFileSync(join(root, 'provider-cdktf/proto/buf.gen.yaml'), 'utf8').replace(/out: .*/, `out: ${out}`);
+    writeFileSync(join(proto, 'buf.gen.yaml'), template);
+    execFileSync(localBuf, ['generate', 'provider-cdktf/proto', '--template', join(proto, 'buf.gen.yaml')], { cwd: root, stdio: 'inherit' });
+    writeFileSync(join(out, 'MANIFEST.json'), readFileSync(join(GENERATED_DIR, 'MANIFEST.json')));
+    compareTrees('protobuf', GENERATED_DIR, out);
+  } finally {
+    rmSync(proto, { recursive: true, force: true });
+  }
 }
 
 // 2. docs
