@@ -98,7 +98,7 @@ test('lifecycle: create, empty second plan, extend + rename in place, import rou
   assert.equal((await ourLvs('a')).length, baseline, 'no LV left behind');
 });
 
-test('plan-time errors: shrink, larger than the free space, two sources', async () => {
+test('plan-time errors (shrink, larger than the free space, two sources) and the data sources', async () => {
   const w = workdir();
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "v" {
@@ -147,8 +147,32 @@ resource "shared_lvm_volume" "two_sources" {
 }
 ` });
   assertPlanError(await w.plan(), 'Conflicting volume sources', 'source_volume_id');
-  w.write({ 'main.tf': keep });
   assert.equal((await ourLvs('a')).length, lvCount, 'a failed plan changes nothing');
+
+  // The data sources read what exists.
+  w.write({ 'main.tf': `${keep}
+data "shared_lvm_volume_group" "vg" {
+  name = "${LAB_VG}"
+  # read after the volume exists, so that the free space it reports is current
+  depends_on = [shared_lvm_volume.v]
+}
+data "shared_lvm_volume" "by_name" {
+  name         = shared_lvm_volume.v.name
+  volume_group = "${LAB_VG}"
+}
+output "vg" { value = data.shared_lvm_volume_group.vg }
+output "by_name" { value = data.shared_lvm_volume.by_name }
+output "volume_id" { value = shared_lvm_volume.v.id }
+` });
+  await w.ok('apply', '-auto-approve', '-input=false');
+  const outputs = JSON.parse((await w.ok('output', '-json')).stdout) as Record<string, { value: Record<string, unknown> & string }>;
+  assert.equal(outputs.vg?.value.lock_type, 'sanlock');
+  assert.ok(Number(outputs.vg?.value.free_bytes) > 0 && Number(outputs.vg?.value.free_bytes) <= Number(outputs.vg?.value.size_bytes));
+  assert.equal(outputs.by_name?.value.id, outputs.volume_id?.value);
+  assert.equal(outputs.by_name?.value.size_gib, 2);
+  const again = await w.plan();
+  assert.equal(again.code, 0, `data sources cause no diff:\n${again.stdout}`);
+  w.write({ 'main.tf': keep });
   await w.ok('destroy', '-auto-approve', '-input=false');
 });
 
