@@ -6,7 +6,7 @@ LAB := node dist/test/lab/cli.js
 # Every test file under these folders (tests mirror sources; node 20's --test has no globs).
 test_files = $(shell find $(addprefix dist/test/,$(1)) -name '*.test.js' 2>/dev/null | sort)
 
-.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status
+.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status provider test-provider
 
 help:
 	@echo "make demo    - the main job: lab up, show the shared VG from both nodes"
@@ -31,6 +31,18 @@ lint: deps
 
 test-unit: build
 	$(NODE_TEST) $(call test_files,unit)
+
+# The Terraform provider: one bundled executable in a filesystem mirror (.terraform-mirror/) plus the
+# CLI config that makes plain `terraform init` install it offline (TF_CLI_CONFIG_FILE=.terraform-mirror/terraformrc).
+provider: deps
+	node provider-cdktf/scripts/build-provider.mjs
+
+# Provider: unit tests, generated-code drift, then real terraform against the agent in the lab.
+test-provider: build provider
+	node provider-cdktf/scripts/check-generated.mjs
+	$(NODE_TEST) $(call test_files,unit/provider-cdktf)
+	npm run -s bundle:agent
+	$(NODE_TEST) $(call test_files,acceptance/provider-cdktf)
 
 lab-up: build
 	$(LAB) up
