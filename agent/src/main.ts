@@ -36,7 +36,10 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   const runner = new Runner({
     lvmPath: config.lvm.path,
     timeoutMs: config.lvm.timeout_ms,
-    observe: metrics.observeCommand,
+    observe: (event) => {
+      metrics.observeCommand(event);
+      logger.debug({ command: event.command, ok: event.ok, ms: Math.round(event.seconds * 1000) }, 'command');
+    },
     ...(config.lvm.config ? { lvmConfig: config.lvm.config } : {}),
   });
   const service = new VolumeService({
@@ -61,7 +64,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   server.requestTimeout = 0; // data copies can take long; lvm commands have their own timeouts
   server.headersTimeout = 30_000;
 
-  // Warm the cache and keep it fresh (re-read every half TTL), so reads rarely wait for lvm.
+  // Warm the cache and keep it fresh: a VG not re-read for a TTL is re-read in the background.
   try {
     await service.refreshAll();
   } catch (error) {
@@ -69,8 +72,8 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
   }
   const refreshTimer = config.cache_ttl_ms > 0
     ? setInterval(() => {
-        service.refreshAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic VG re-read failed'));
-      }, Math.max(250, Math.floor(config.cache_ttl_ms / 2)))
+        service.refreshStale().catch((error: unknown) => logger.warn({ err: error }, 'periodic VG re-read failed'));
+      }, Math.max(250, Math.floor(config.cache_ttl_ms / 4)))
     : undefined;
   refreshTimer?.unref();
 

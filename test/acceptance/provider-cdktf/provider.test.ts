@@ -160,16 +160,17 @@ data "shared_lvm_volume" "by_name" {
   name         = shared_lvm_volume.v.name
   volume_group = "${LAB_VG}"
 }
-output "vg" { value = data.shared_lvm_volume_group.vg }
-output "by_name" { value = data.shared_lvm_volume.by_name }
+output "lock_type" { value = data.shared_lvm_volume_group.vg.lock_type }
+output "by_name" { value = { id = data.shared_lvm_volume.by_name.id, size_gib = data.shared_lvm_volume.by_name.size_gib } }
 output "volume_id" { value = shared_lvm_volume.v.id }
 ` });
   await w.ok('apply', '-auto-approve', '-input=false');
-  const outputs = JSON.parse((await w.ok('output', '-json')).stdout) as Record<string, { value: Record<string, unknown> & string }>;
-  assert.equal(outputs.vg?.value.lock_type, 'sanlock');
-  assert.ok(Number(outputs.vg?.value.free_bytes) > 0 && Number(outputs.vg?.value.free_bytes) <= Number(outputs.vg?.value.size_bytes));
-  assert.equal(outputs.by_name?.value.id, outputs.volume_id?.value);
-  assert.equal(outputs.by_name?.value.size_gib, 2);
+  const outputs = JSON.parse((await w.ok('output', '-json')).stdout) as Record<string, { value: unknown }>;
+  assert.equal(outputs.lock_type?.value, 'sanlock');
+  assert.deepEqual(outputs.by_name?.value, { id: outputs.volume_id?.value, size_gib: 2 });
+  const vg = w.state().resources?.find((r) => r.type === 'shared_lvm_volume_group')?.instances[0]?.attributes ?? {};
+  assert.ok(Number(vg.free_bytes) > 0 && Number(vg.free_bytes) <= Number(vg.size_bytes), 'free space within the VG size');
+  // (capacity figures are not outputs here: other suites share the lab VG and move them between runs)
   const again = await w.plan();
   assert.equal(again.code, 0, `data sources cause no diff:\n${again.stdout}`);
   w.write({ 'main.tf': keep });

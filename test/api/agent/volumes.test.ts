@@ -284,3 +284,19 @@ test('volume groups report capacity, counts and lock type', async () => {
   assert.equal(vg.free_bytes + vg.allocated_bytes, vg.size_bytes);
   assert.equal(vg.thin_pool, null);
 });
+
+test('reread_after_create=async: the create answers from the committed lvcreate, the queued re-read follows', async () => {
+  const { app: asyncApp, service } = testApp({ reread_after_create: 'async' });
+  await request(asyncApp).get('/v1/vgs').set(AUTH);
+  fake.clearCalls();
+  const created = await request(asyncApp).post('/v1/volumes').set(AUTH).send({ id: 'a1', vg: 'labvg', name: 'db', size_gib: 0.001 });
+  assert.equal(created.status, 201);
+  assert.equal(created.body.size_bytes, 4 * MIB);
+  assert.equal(created.body.lv_uuid, undefined, 'not known before the re-read');
+  // The re-read is queued behind the create in the VG's queue: a later mutation sees its result.
+  await service.updateVolume('a1', { name: 'db2' });
+  const one = await request(asyncApp).get('/v1/volumes/a1').set(AUTH);
+  assert.equal(one.body.lv_uuid, fake.state().vgs.labvg!.lvs['vol-a1']!.uuid);
+  const sequence = fake.calls().map((argv) => argv[0]);
+  assert.deepEqual(sequence.slice(0, 2), ['lvcreate', 'lvs']);
+});

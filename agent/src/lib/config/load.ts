@@ -24,6 +24,7 @@ const FLAG_OPTIONS = {
   'lv-prefix': { type: 'string' },
   'cache-ttl-ms': { type: 'string' },
   'lvm-path': { type: 'string' },
+  'reread-after-create': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -31,11 +32,12 @@ const FLAG_OPTIONS = {
 export const USAGE = `usage: sharedlvm-agent [--mode control|host|all] [--config FILE] [--listen HOST:PORT]
        [--vg NAME]... [--thin-pool LV --thin-pool-size-gib N] [--lock-type sanlock|none]
        [--token TOKEN]... [--token-file FILE] [--tls-cert FILE --tls-key FILE]
-       [--lv-prefix PREFIX] [--cache-ttl-ms N] [--lvm-path PATH] [--log-level LEVEL]
+       [--lv-prefix PREFIX] [--cache-ttl-ms N] [--reread-after-create sync|async]
+       [--lvm-path PATH] [--log-level LEVEL]
 Environment: SHAREDLVM_CONFIG, SHAREDLVM_MODE, SHAREDLVM_LISTEN, SHAREDLVM_TLS_CERT, SHAREDLVM_TLS_KEY,
   SHAREDLVM_TOKENS (comma-separated), SHAREDLVM_TOKEN_FILE, SHAREDLVM_VGS (comma-separated),
   SHAREDLVM_THIN_POOL, SHAREDLVM_THIN_POOL_SIZE_GIB, SHAREDLVM_LOCK_TYPE, SHAREDLVM_LV_PREFIX,
-  SHAREDLVM_CACHE_TTL_MS, SHAREDLVM_LVM_PATH, SHAREDLVM_LOG_LEVEL`;
+  SHAREDLVM_CACHE_TTL_MS, SHAREDLVM_REREAD_AFTER_CREATE, SHAREDLVM_LVM_PATH, SHAREDLVM_LOG_LEVEL`;
 
 type Raw = Record<string, unknown>;
 
@@ -55,6 +57,7 @@ interface Overrides {
   cacheTtlMs?: string | undefined;
   lvmPath?: string | undefined;
   logLevel?: string | undefined;
+  rereadAfterCreate?: string | undefined;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Overrides {
@@ -75,6 +78,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     cacheTtlMs: env.SHAREDLVM_CACHE_TTL_MS,
     lvmPath: env.SHAREDLVM_LVM_PATH,
     logLevel: env.SHAREDLVM_LOG_LEVEL,
+    rereadAfterCreate: env.SHAREDLVM_REREAD_AFTER_CREATE,
   };
 }
 
@@ -103,6 +107,7 @@ function fromFlags(argv: string[]): Overrides & { help: boolean } {
     cacheTtlMs: v['cache-ttl-ms'],
     lvmPath: v['lvm-path'],
     logLevel: v['log-level'],
+    rereadAfterCreate: v['reread-after-create'],
   };
 }
 
@@ -163,6 +168,7 @@ function apply(raw: Raw, o: Overrides, source: string): void {
   if (o.cacheTtlMs !== undefined) raw.cache_ttl_ms = toNumber(o.cacheTtlMs, `${source} cache TTL`);
   if (o.lvmPath !== undefined) raw.lvm = { ...((raw.lvm as Raw | undefined) ?? {}), path: o.lvmPath };
   if (o.logLevel !== undefined) raw.log_level = o.logLevel;
+  if (o.rereadAfterCreate !== undefined) raw.reread_after_create = o.rereadAfterCreate;
 }
 
 /** Validates a raw config object (file contents after overrides). */

@@ -1,6 +1,6 @@
 // In-memory view of one VG (its vgs row and every LV), so reads cost no lvm call. It is re-read after
-// every mutation (the agent's own changes are visible at once), when older than the TTL (changes made
-// out of band show up), and on ?refresh=true. A re-read that started before a mutation finished is
+// every mutation (the agent's own changes are visible at once), periodically and when older than the
+// TTL (changes made out of band show up), and on ?refresh=true. A re-read that started before a mutation finished is
 // never stored, so a volume the agent just deleted cannot come back from a stale report.
 import { AgentError } from '../errors.js';
 import { toAgentError } from '../lvm/errors.js';
@@ -15,6 +15,9 @@ export interface VgSnapshot {
   fetchedAt: number;
 }
 
+/** A report this many TTLs old is still served while a background re-read runs. */
+const STALE_FACTOR = 3;
+
 // One `lvs -a` carries the VG fields on every row: a single lvm call re-reads the whole VG.
 const combinedRow = lvRow.extend(vgRow.shape);
 const COMBINED_FIELDS = [...LV_FIELDS, ...VG_FIELDS.filter((field) => field !== 'vg_name')];
@@ -23,6 +26,7 @@ export class VgCache {
   private snapshot: VgSnapshot | undefined;
   private generation = 0;
   private inflight: { generation: number; promise: Promise<VgSnapshot> } | undefined;
+  private mutations = 0;
 
   constructor(
     readonly vgName: string,
@@ -31,15 +35,28 @@ export class VgCache {
     private readonly onRead: (hit: boolean) => void = () => {},
   ) {}
 
-  /** The VG as cached, re-read first when `refresh` is set or the cache is older than the TTL. */
+  /** The VG as cached. Within the TTL: the cache. Older (up to STALE_FACTOR x TTL): the cache, and a
+   *  re-read starts in the background, so a read never waits for lvm in normal operation. Older
+   *  still, never read, or `refresh`: re-read first. */
   async read(options: { refresh?: boolean } = {}): Promise<VgSnapshot> {
     const current = this.snapshot;
-    if (!options.refresh && current && Date.now() - current.fetchedAt < this.ttlMs) {
+    const age = current ? Date.now() - current.fetchedAt : Infinity;
+    if (!options.refresh && current && age < this.ttlMs) {
       this.onRead(true);
+      return current;
+    }
+    if (!options.refresh && current && age < this.ttlMs * STALE_FACTOR) {
+      this.onRead(true);
+      if (this.mutations === 0) this.reload().catch(() => undefined);
       return current;
     }
     this.onRead(false);
     return this.reload();
+  }
+
+  /** Age of the cached report in ms (Infinity when there is none). */
+  age(): number {
+    return this.snapshot ? Date.now() - this.snapshot.fetchedAt : Infinity;
   }
 
   /** Re-reads the VG; concurrent callers of the same generation share one lvm call. */
@@ -63,9 +80,36 @@ export class VgCache {
     this.generation += 1;
   }
 
+  /** A mutation is about to run: let a re-read in flight finish first (its lvs would otherwise
+   *  hold the VG lock while lvcreate waits for it) and start no background re-read until it ends. */
+  async beginMutation(): Promise<void> {
+    this.mutations += 1;
+    const inflight = this.inflight?.promise;
+    if (inflight) await inflight.catch(() => undefined);
+    this.bumpGeneration();
+  }
+
+  endMutation(): void {
+    this.mutations -= 1;
+    this.bumpGeneration();
+  }
+
+  /** True while a mutation runs (the periodic refresh then waits). */
+  get mutating(): boolean {
+    return this.mutations > 0;
+  }
+
   /** Forgets an LV the agent removed, before the re-read confirms it. */
   forget(lvName: string): void {
     this.snapshot?.lvs.delete(lvName);
+  }
+
+  /** Puts an LV the agent just created into the cache before the re-read confirms it (async mode),
+   *  taking its extents from the free space. */
+  project(lv: LvRow, allocatedBytes: number): void {
+    if (!this.snapshot) return;
+    this.snapshot.lvs.set(lv.lv_name, lv);
+    this.snapshot.vg = { ...this.snapshot.vg, vg_free: this.snapshot.vg.vg_free - allocatedBytes, lv_count: this.snapshot.vg.lv_count + 1 };
   }
 
   invalidate(): void {

@@ -53,7 +53,7 @@ export function toVolume(lv: LvRow, snapshot: VgSnapshot, prefix: string): Volum
     name: tags.name ?? id,
     vg: lv.vg_name,
     lv_name: lv.lv_name,
-    lv_uuid: lv.lv_uuid,
+    ...(lv.lv_uuid ? { lv_uuid: lv.lv_uuid } : {}),
     path: devicePath(lv.vg_name, lv.lv_name),
     type: thin ? 'thin' : 'thick',
     size_bytes: lv.lv_size,

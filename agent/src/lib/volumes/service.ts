@@ -69,6 +69,8 @@ export class VolumeService {
   private readonly copying = new Set<string>();
   /** Counts commands started by mutations, to skip the re-read when a mutation ran none. */
   private commandsRun = 0;
+  /** Set by a create that answers from its projection (reread_after_create: async). */
+  private deferReread = false;
   private readonly prefix: string;
   private readonly runner: Runner;
   private readonly logger: Logger;
@@ -102,9 +104,15 @@ export class VolumeService {
     return cache;
   }
 
-  /** Re-reads every VG (start-up and the periodic refresh). */
+  /** Re-reads every VG (start-up). */
   async refreshAll(): Promise<void> {
     await Promise.all([...this.caches.values()].map((cache) => cache.reload()));
+  }
+
+  /** Re-reads the VGs whose report is older than the TTL (the periodic refresh). */
+  async refreshStale(): Promise<void> {
+    const stale = [...this.caches.values()].filter((cache) => !cache.mutating && cache.age() >= this.config.cache_ttl_ms);
+    await Promise.all(stale.map((cache) => cache.reload()));
   }
 
   // ---- reads -------------------------------------------------------------------------------------
@@ -204,14 +212,23 @@ export class VolumeService {
    *  happened) and `present` builds the answer from that re-read. */
   private mutate<R, T = R>(cache: VgCache, work: () => Promise<R>, present?: (result: R) => Promise<T>): Promise<T> {
     return this.queue.run(cache.vgName, async () => {
-      cache.bumpGeneration();
+      await cache.beginMutation();
       const callsBefore = this.commandsRun;
       let result: R;
+      let deferred = false;
       try {
         result = await work();
+        deferred = this.deferReread;
       } finally {
-        cache.bumpGeneration();
-        if (this.commandsRun !== callsBefore) {
+        this.deferReread = false;
+        cache.endMutation();
+        if (deferred) {
+          // Queued, so the next mutation of this VG starts from the re-read state.
+          void this.queue.run(cache.vgName, () => cache.reload()).catch((error: unknown) => {
+            this.logger.warn({ err: error, vg: cache.vgName }, 'deferred re-read after create failed; cache invalidated');
+            cache.invalidate();
+          });
+        } else if (this.commandsRun !== callsBefore) {
           try {
             await cache.reload();
           } catch (error) {
@@ -286,6 +303,20 @@ export class VolumeService {
     const retried = await this.retriedCreate('volume', id, hash);
     if (retried) return { object: toVolume(retried.lv, retried.snapshot, this.prefix), created: false };
 
+    try {
+      return await this.createVolumeInQueue(cache, body, id, hash);
+    } catch (error) {
+      // The cache may predate an LV with this id (made by an earlier agent run): lvm refused the
+      // name, so answer as a retry would, from a fresh read.
+      if (!(error instanceof AgentError && error.code === 'already_exists' && error.lvm)) throw error;
+      await cache.read({ refresh: true });
+      const existing = await this.retriedCreate('volume', id, hash);
+      if (existing) return { object: toVolume(existing.lv, existing.snapshot, this.prefix), created: false };
+      throw error;
+    }
+  }
+
+  private createVolumeInQueue(cache: VgCache, body: VolumeCreate, id: string, hash: string): Promise<CreateResult<Volume>> {
     return this.mutate(cache, async (): Promise<CreateResult<Volume> | null> => {
       // Again inside the queue: a concurrent retry may have created it meanwhile.
       const again = await this.retriedCreate('volume', id, hash);
@@ -308,7 +339,18 @@ export class VolumeService {
       } else {
         const bytes = roundUp(gibToBytes(body.size_gib!), snapshot.vg.vg_extent_size);
         this.checkSpace(snapshot, bytes, `a ${body.size_gib} GiB volume`);
-        await this.lvcreateThick(body.vg, lvName, bytes, encodeTags(tags));
+        const tagList = encodeTags(tags);
+        await this.lvcreateThick(body.vg, lvName, bytes, tagList);
+        if (this.config.reread_after_create === 'async') {
+          // lvcreate committed exactly this (one atomic commit, sizes rounded up to extents as here).
+          const projected: LvRow = {
+            vg_name: body.vg, lv_name: lvName, lv_uuid: '', lv_attr: '-wi-------', lv_size: bytes, origin: '', origin_size: null,
+            pool_lv: '', data_percent: null, metadata_percent: null, lv_tags: tagList, lv_time: '',
+          };
+          cache.project(projected, bytes);
+          this.deferReread = true;
+          return { object: toVolume(projected, snapshot, this.prefix), created: true };
+        }
       }
       return null;
     }, async (done) => done ?? { object: await this.requireVolumeAfter(cache, id), created: true });

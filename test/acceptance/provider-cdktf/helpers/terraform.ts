@@ -45,6 +45,9 @@ export class TfWorkdir {
       ...process.env,
       ...this.env,
       TF_CLI_CONFIG_FILE: this.cliConfig,
+      // Core and provider logs (the provider's stderr included) for the failure message.
+      TF_LOG: 'debug',
+      TF_LOG_PATH: join(this.dir, 'terraform.log'),
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
@@ -81,7 +84,7 @@ export class TfWorkdir {
   /** Like run, but throws with terraform's output when it fails. */
   async ok(...args: string[]): Promise<TfResult> {
     const r = await this.run(...args);
-    if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}\n--- plugin lines of terraform.log ---\n${this.logTail()}`);
     return r;
   }
 
@@ -101,6 +104,13 @@ export class TfWorkdir {
 
   attributes(type: string, name: string): Record<string, unknown> | undefined {
     return this.state().resources?.find((r) => r.type === type && r.name === name)?.instances[0]?.attributes;
+  }
+
+  /** The last plugin-related lines of the debug log. */
+  logTail(lines = 40): string {
+    const file = join(this.dir, 'terraform.log');
+    if (!existsSync(file)) return '(no log)';
+    return readFileSync(file, 'utf8').split('\n').filter((l) => /plugin|provider/i.test(l)).slice(-lines).join('\n');
   }
 
   cleanup(): void {
