@@ -16,15 +16,15 @@ test('operationIds are unique and every API operation has a handler', () => {
   assert.equal(new Set(ids).size, ids.length);
   const handlers = { ...apiHandlers({} as VolumeService), ...hostHandlers({ mode: 'control', logger: pino({ level: 'silent' }), copyTimeoutMs: 1 }) };
   for (const op of operations) {
-    if (['getHealth', 'getMetrics', 'getOpenApi', 'getDocs'].includes(op.operationId)) continue;
+    if (['getHealth', 'getMetrics', 'getOpenApi', 'getDocs', 'getDashboard'].includes(op.operationId)) continue;
     assert.ok(handlers[op.operationId], `handler for ${op.operationId}`);
   }
   for (const id of Object.keys(handlers)) assert.ok(ids.includes(id), `${id} is in the document`);
   void pino;
 });
 
-test('only the health check is public', () => {
-  assert.deepEqual(operations.filter((op) => op.public).map((op) => op.operationId), ['getHealth']);
+test('only the health check and the dashboard page (static, no data: it calls the API with the token) are public', () => {
+  assert.deepEqual(operations.filter((op) => op.public).map((op) => op.operationId).sort(), ['getDashboard', 'getHealth']);
 });
 
 test('every write is marked x-sharedlvm-mutates and no read is (host-mode routes activate, they are never marked)', () => {
