@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { LAB_VG, projectDir } from '../../lab/client.js';
-import { LV_PREFIX, TOKEN, removeOurLvs, startAgents, type LabAgent } from '../../acceptance/cdktf/helpers/lab-agents.js';
+import { startAgents, type LabAgent } from '../../lab/agents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'dashboard-test-token-0123456789';
+const LV_PREFIX = 'dash-';
 const artifacts = join(projectDir, 'test-artifacts');
 let agents: { a: LabAgent; b: LabAgent } | undefined;
 let browser: Browser | undefined;
@@ -26,7 +28,7 @@ async function api(method: string, path: string, body?: unknown): Promise<{ stat
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (make test does it)`);
-  agents = await startAgents();
+  agents = await startAgents({ token: TOKEN, lvPrefix: LV_PREFIX });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -45,7 +47,6 @@ after(async () => {
     await agents.a.stop();
     await agents.b.stop();
   }
-  await removeOurLvs();
 }, { timeout: 600_000 });
 
 test('the dashboard lists a volume made through the API with its lock mode per host', { timeout: 600_000 }, async () => {
