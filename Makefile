@@ -6,7 +6,8 @@ LAB := node dist/test/lab/cli.js
 # Every test file under these folders (tests mirror sources; node 20's --test has no globs).
 test_files = $(shell find $(addprefix dist/test/,$(1)) -name '*.test.js' 2>/dev/null | sort)
 
-.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status
+.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status provider test-provider \
+	cdktf-tools cdktf-bindings check-cdktf-bindings cdktf-build test-cdktf
 
 help:
 	@echo "make demo    - the main job: lab up, show the shared VG from both nodes"
@@ -31,6 +32,46 @@ lint: deps
 
 test-unit: build
 	$(NODE_TEST) $(call test_files,unit)
+
+# The Terraform provider: one bundled executable in a filesystem mirror (.terraform-mirror/) plus the
+# CLI config that makes plain `terraform init` install it offline (TF_CLI_CONFIG_FILE=.terraform-mirror/terraformrc).
+provider: deps
+	node provider-cdktf/scripts/build-provider.mjs
+
+# Provider: unit tests, generated-code drift, then real terraform against the agent in the lab.
+test-provider: build provider
+	node provider-cdktf/scripts/check-generated.mjs
+	$(NODE_TEST) $(call test_files,unit/provider-cdktf)
+	npm run -s bundle:agent
+	$(NODE_TEST) $(call test_files,acceptance/provider-cdktf)
+
+# CDKTF (issue 6). The cdktf CLI and cdktf's provider generator live in their own tool package
+# (provider-cdktf/cdktf-cli/, ~420 MB, ~30 s to install), installed only by the targets that need it.
+CDKTF_TOOLS := provider-cdktf/cdktf-cli
+
+$(CDKTF_TOOLS)/node_modules/.install-stamp: $(CDKTF_TOOLS)/package-lock.json
+	cd $(CDKTF_TOOLS) && npm ci --no-audit --no-fund
+	@touch $@
+
+cdktf-tools: $(CDKTF_TOOLS)/node_modules/.install-stamp
+
+# Regenerate provider-cdktf/bindings/src/ from the provider's schema (terraform providers schema -json); commit it.
+cdktf-bindings: provider cdktf-tools
+	node provider-cdktf/scripts/gen-cdktf-bindings.mjs
+
+# Fails when the committed bindings and the provider's schema differ (not when only the version moved).
+check-cdktf-bindings: provider cdktf-tools
+	node provider-cdktf/scripts/gen-cdktf-bindings.mjs --check
+
+# The bindings package and the example app compile with their own (CommonJS) tsconfigs.
+cdktf-build: deps
+	npx tsc -p provider-cdktf/bindings/tsconfig.json
+	npx tsc -p examples/cdktf/tsconfig.json
+
+# Drift check, then cdktf synth -> terraform apply -> empty plan -> destroy against the lab's agents.
+test-cdktf: build check-cdktf-bindings cdktf-build
+	npm run -s bundle:agent
+	$(NODE_TEST) $(call test_files,acceptance/cdktf)
 
 lab-up: build
 	$(LAB) up
