@@ -121,12 +121,21 @@ export const AGENT_PORTS: Record<LabNode, number> = { a: 7490, b: GUEST_AGENT_PO
 /** Starts the agent of `node` and waits until it answers (after its start-up restore). */
 export async function startAgent(node: LabNode, timeoutMs = 300_000): Promise<LabAgent> {
   const port = AGENT_PORTS[node];
-  // Other suites run their agents on the same forwarded guest port: wait (bounded) until it is free.
+  // Other suites run their agents on the same forwarded guest port: wait (bounded) until it is free,
+  // and start again when one of them took it meanwhile (EADDRINUSE).
   const freeBy = Date.now() + 900_000;
-  while (await healthy(node, port)) {
-    if (Date.now() > freeBy) throw new Error(`an agent already answers on guest port ${port} of node ${node}; stop it first`);
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+  for (;;) {
+    while (await healthy(node, port)) {
+      if (Date.now() > freeBy) throw new Error(`an agent already answers on guest port ${port} of node ${node}; stop it first`);
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+    const agent = await spawnAgent(node, port, timeoutMs);
+    if (agent !== 'port-taken') return agent;
+    if (Date.now() > freeBy) throw new Error(`guest port ${port} of node ${node} stays taken by another agent`);
   }
+}
+
+async function spawnAgent(node: LabNode, port: number, timeoutMs: number): Promise<LabAgent | 'port-taken'> {
   await labRun(node, ['tee', configFile(node)], { stdin: JSON.stringify(configFor(node, port)) });
   await labExec(node, ['rm', '-f', logFile(node)]);
   const started = Date.now();
@@ -136,7 +145,11 @@ export async function startAgent(node: LabNode, timeoutMs = 300_000): Promise<La
   const log = async () => (await labExec(node, ['tail', '-n', '60', logFile(node)])).stdout;
   const deadline = Date.now() + timeoutMs;
   while (!(await healthy(node, port)) || !(await ours(node, port))) {
-    if ((await labExec(node, ['kill', '-0', String(pid)])).code !== 0) throw new Error(`the agent on ${node} exited during start-up:\n${await log()}`);
+    if ((await labExec(node, ['kill', '-0', String(pid)])).code !== 0) {
+      const text = await log();
+      if (text.includes('EADDRINUSE')) return 'port-taken';
+      throw new Error(`the agent on ${node} exited during start-up:\n${text}`);
+    }
     if (Date.now() > deadline) throw new Error(`the agent on ${node} did not answer /healthz within ${timeoutMs / 1000} s:\n${await log()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -315,7 +315,13 @@ export class AttachmentService {
   /** The one host holding an attached volume, null when none (or with lock type none, where the
    *  control node changes metadata itself); 409 when several hosts hold it shared. */
   private holder(ctx: Context, what: string): Attachment | null {
-    if (ctx.attachments.length === 0 || !this.sanlock) return null;
+    if (ctx.attachments.length === 0) return null;
+    if (!this.sanlock) {
+      // Without lvmlockd only the control node writes metadata, but a snapshot changes the device
+      // stack of the host that has the origin active: that host would keep writing past it.
+      if (what === 'extend') return null;
+      throw new AgentError('has_attachments', `volume ${ctx.volumeId} is attached to ${ctx.attachments.map((a) => a.host).join(', ')}; with lock type none ${what} needs it detached`);
+    }
     if (ctx.attachments.length > 1) {
       throw new AgentError('multi_attached', `volume ${ctx.volumeId} is attached to ${ctx.attachments.map((a) => a.host).join(', ')} with shared locks; ${what} needs the LV lock exclusive: detach down to one host first`);
     }
