@@ -25,15 +25,13 @@ let stackJson: string | undefined;
 before(async () => {
   if (!existsSync(cdktfCli)) throw new Error(`${cdktfCli} is missing: run \`make test-cdktf\` (it installs the cdktf tool package with npm ci)`);
   cliConfig = ensureProvider();
-  await removeOurLvs();
-  agents = await startAgents();
 });
 
 after(async () => {
   if (workdir?.state().resources?.some((r) => r.type.startsWith('shared_lvm_'))) await workdir.run('destroy', '-auto-approve', '-input=false');
   workdir?.cleanup();
   if (synthDir) rmSync(synthDir, { recursive: true, force: true });
-  await removeOurLvs().catch((e: unknown) => console.error('cleanup of cdk- LVs failed:', e));
+  if (agents) await removeOurLvs().catch((e: unknown) => console.error('cleanup of cdk- LVs failed:', e));
   await agents?.a.stop();
   await agents?.b.stop();
 });
@@ -73,7 +71,8 @@ test('cdktf synth (offline) writes the stack: provider "shared" from sharedlvm/s
 
 test('terraform applies the synthesized stack against the lab, a second plan is empty, destroy leaves nothing', async () => {
   assert.ok(stackJson, 'synth ran first');
-  assert.ok(agents);
+  await removeOurLvs(); // what an interrupted earlier run left
+  agents = await startAgents();
   const w = new TfWorkdir(cliConfig, { SHAREDLVM_ENDPOINT: agents.a.url, SHAREDLVM_TOKEN: TOKEN, TF_VAR_name_prefix: 'cdk' }, 'cdktf-');
   workdir = w;
   w.write({ 'cdk.tf.json': stackJson });
