@@ -12,8 +12,10 @@ export const LAB_NODES: readonly LabNode[] = ['a', 'b'];
 export const LAB_VG = 'labvg';
 export const LAB_PVS = ['/dev/vda', '/dev/vdb'] as const;
 export const LAB_HOST_IDS: Record<LabNode, number> = { a: 1, b: 2 };
-const EXEC_PORTS: Record<LabNode, number> = { a: 17400, b: 17401 };
-const AGENT_PORTS: Record<LabNode, number> = { a: 17480, b: 17481 };
+// Host ports on 127.0.0.1; LAB_PORT_BASE (and LAB_RUN) let a second lab run beside the first.
+const portBase = Number(process.env.LAB_PORT_BASE ?? 17400);
+const EXEC_PORTS: Record<LabNode, number> = { a: portBase, b: portBase + 1 };
+const AGENT_PORTS: Record<LabNode, number> = { a: portBase + 80, b: portBase + 81 };
 export const GUEST_AGENT_PORT = 7480;
 
 export interface ExecResult { code: number; stdout: string; stderr: string; durationMs: number }

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { labRun, projectDir } from './client.js';
+import { labAgentUrl, labRun, projectDir } from './client.js';
 import { startAgents, stopAgents } from './agents.js';
 
 const work = join(projectDir, '.demo');
@@ -13,7 +13,7 @@ const env = {
   ...process.env,
   TF_CLI_CONFIG_FILE: join(projectDir, '.terraform-mirror', 'terraformrc'),
   TF_IN_AUTOMATION: '1',
-  SHAREDLVM_ENDPOINT: 'http://127.0.0.1:17480',
+  SHAREDLVM_ENDPOINT: labAgentUrl('a'),
   SHAREDLVM_TOKEN: token,
 };
 const terraform = (...args: string[]) => execFileSync('terraform', args, { cwd: work, env, stdio: 'inherit' });
