@@ -8,6 +8,7 @@
 import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  dataSharedLvmVolume,
   dataSharedLvmVolumeGroup,
   provider,
   sharedLvmAttachment,
@@ -70,11 +71,18 @@ class SharedLvmDemo extends TerraformStack {
       dependsOn: [sharedOnA],
     });
 
-    new TerraformOutput(this, 'vg_free_gib', { value: vg.freeGib });
+    // Read back once both attachments exist (dependsOn defers the read to apply time on the first
+    // run): the leases both hosts hold now, stable on the next plan.
+    const sharedNow = new dataSharedLvmVolume.DataSharedLvmVolume(this, 'shared_now', {
+      id: shared.id,
+      dependsOn: [sharedOnA, sharedOnB],
+    });
+
+    new TerraformOutput(this, 'vg_lock_type', { value: vg.lockType });
     new TerraformOutput(this, 'app_device_path_on_b', { value: appOnB.devicePath });
     new TerraformOutput(this, 'app_lock_mode_on_b', { value: appOnB.lockMode });
     new TerraformOutput(this, 'shared_device_paths', { value: { a: sharedOnA.devicePath, b: sharedOnB.devicePath } });
-    new TerraformOutput(this, 'shared_lock_modes', { value: { a: sharedOnA.lockMode, b: sharedOnB.lockMode } });
+    new TerraformOutput(this, 'shared_lock_modes', { value: sharedNow.lockModes });
   }
 }
 
