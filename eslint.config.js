@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'openapi/generated/**', 'provider-cdktf/generated/**', 'examples/**/.terraform/**', 'examples/cdktf/**', '.lab/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'openapi/generated/**', 'provider-cdktf/generated/**', 'examples/**/.terraform/**', 'examples/cdktf/dist/**', 'examples/cdktf/cdktf.out/**', 'provider-cdktf/bindings/**', '.lab/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

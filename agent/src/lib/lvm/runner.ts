@@ -24,6 +24,8 @@ export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   stdin?: string;
+  /** Extra lvm `--config` text for this command (lvm accepts one --config: it is merged with lvmConfig). */
+  config?: string;
 }
 
 export interface CommandResult {
@@ -49,7 +51,8 @@ export class Runner {
 
   /** Runs `lvm <subcommand> args...`; throws LvmError on a non-zero exit, a timeout or a cancel. */
   async lvm(subcommand: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const extra = this.lvmConfig ? ['--config', this.lvmConfig] : [];
+    const config = [this.lvmConfig, options.config].filter(Boolean).join(' ');
+    const extra = config ? ['--config', config] : [];
     return this.exec(this.lvmPath, [subcommand, ...extra, ...args], subcommand, options);
   }
 

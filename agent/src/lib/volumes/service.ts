@@ -733,4 +733,14 @@ export class VolumeService {
   snapshotsOfVolume(snapshot: VgSnapshot, lvName: string): LvRow[] {
     return snapshotsOf(snapshot, this.prefix, lvName);
   }
+
+  /** Runs `work` alone in the VG's mutation queue (metadata changes made by other modules, such as
+   *  attachment tags), then re-reads the VG. */
+  inVgQueue<T>(vg: string, work: (cache: VgCache) => Promise<T>): Promise<T> {
+    const cache = this.cacheFor(vg);
+    return this.mutate(cache, () => {
+      this.commandsRun += 1;
+      return work(cache);
+    });
+  }
 }

@@ -1,0 +1,2 @@
+# Import a volume by its id (GET /v1/volumes on the agent lists them).
+terraform import shared_lvm_volume.db 3f2c9a1e-0d4b-4c55-9a8e-1b2c3d4e5f60

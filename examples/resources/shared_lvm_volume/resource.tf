@@ -1,0 +1,25 @@
+resource "shared_lvm_volume" "db" {
+  name         = "db-data"
+  volume_group = "labvg"
+  size_gib     = 20 # grows in place; a smaller value is refused at plan time
+  tags         = ["app=db", "env=prod"]
+
+  timeouts {
+    create = "5m"
+  }
+}
+
+# A volume made from a snapshot (replaced if the source changes).
+resource "shared_lvm_volume" "db_copy" {
+  name               = "db-data-copy"
+  volume_group       = "labvg"
+  source_snapshot_id = shared_lvm_snapshot.nightly.id
+}
+
+# A volume several hosts can attach at once (shared sanlock leases).
+resource "shared_lvm_volume" "cluster_fs" {
+  name         = "gfs2-data"
+  volume_group = "labvg"
+  size_gib     = 10
+  multiattach  = true
+}

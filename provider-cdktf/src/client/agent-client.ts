@@ -1,0 +1,147 @@
+// The control agent's HTTP client, typed by the OpenAPI contract (openapi/sharedlvm.yaml ->
+// openapi/generated/types.ts): request and response shapes come from there, never from here.
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from '../../../openapi/generated/types.js';
+import { DiagnosticError, type AttrPath } from '../framework/diagnostics.js';
+import { fetchTrusting } from './https-fetch.js';
+
+export type Volume = components['schemas']['Volume'];
+export type VolumeGroup = components['schemas']['VolumeGroup'];
+export type Snapshot = components['schemas']['Snapshot'];
+export type Problem = components['schemas']['Problem'];
+export type ProblemCode = Problem['code'];
+
+export interface AgentClientOptions {
+  endpoint: string;
+  token: string | null;
+  /** PEM bundle of CAs to trust for an https endpoint (in addition to nothing else). */
+  caBundle: string | null;
+  requestTimeoutMs: number;
+  userAgent: string;
+}
+
+export interface AgentClient {
+  api: Client<paths>;
+  endpoint: string;
+  /** An AbortSignal for one request: the operation's deadline and the per-request timeout. */
+  signal(operation: AbortSignal): AbortSignal;
+  /**
+   * An untyped request, ONLY for endpoints the contract does not describe yet (attachments, issue 4).
+   * Everything else goes through `api`.
+   */
+  raw(method: string, path: string, body: unknown, signal: AbortSignal): Promise<CallResult<unknown>>;
+  /**
+   * A volume as LVM has it now, for refreshes: one fresh listing serves every read of a plan for a few
+   * seconds (a plan of 50 volumes re-reads LVM once, not 50 times); any change made through this
+   * client drops the listing. Null when the volume does not exist.
+   */
+  refreshedVolume(id: string, signal: AbortSignal): Promise<Volume | null>;
+}
+
+const LISTING_TTL_MS = 3000;
+
+export function createAgentClient(opts: AgentClientOptions): AgentClient {
+  const fetchImpl: typeof fetch = opts.caBundle ? fetchTrusting(opts.caBundle) : globalThis.fetch;
+  const headers: Record<string, string> = { 'user-agent': opts.userAgent };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const api = createClient<paths>({ baseUrl: opts.endpoint.replace(/\/+$/, ''), headers, fetch: fetchImpl });
+  const base = opts.endpoint.replace(/\/+$/, '');
+  let listing: { at: number; volumes: Promise<Map<string, Volume> | null> } | null = null;
+  api.use({
+    onRequest({ request }) {
+      if (request.method !== 'GET') listing = null;
+      return undefined;
+    },
+  });
+  const client: AgentClient = {
+    api,
+    endpoint: opts.endpoint,
+    signal: (operation) => AbortSignal.any([operation, AbortSignal.timeout(opts.requestTimeoutMs)]),
+    async raw(method, path, body, signal) {
+      const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, signal };
+      if (body !== undefined) init.body = JSON.stringify(body);
+      const response = await fetchImpl(base + path, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text for the diagnostic
+      }
+      if (method !== 'GET') listing = null;
+      return response.ok ? { data: parsed, response } : { error: parsed, response };
+    },
+    async refreshedVolume(id, signal) {
+      if (!listing || Date.now() - listing.at > LISTING_TTL_MS) {
+        const volumes = api
+          .GET('/v1/volumes', { params: { query: { refresh: 'true' } }, signal: client.signal(signal) })
+          .then((r) => (r.data ? new Map(r.data.items.map((v) => [v.id, v])) : null), () => null);
+        listing = { at: Date.now(), volumes };
+      }
+      const found = (await listing.volumes)?.get(id);
+      if (found) return found;
+      // Not in the listing (or the listing failed): ask for this one, fresh.
+      return call(client, 'Read volume', () => api.GET('/v1/volumes/{id}', { params: { path: { id }, query: { refresh: 'true' } }, signal: client.signal(signal) }), { notFound: 'null' });
+    },
+  };
+  return client;
+}
+
+/** How a request body field maps to a resource attribute, for diagnostics on the attribute at fault. */
+export type FieldMap = Record<string, string>;
+
+/**
+ * The agent's problem+json -> a diagnostic: the problem's title as summary, its detail (plus what LVM
+ * said) as detail, on the attribute named by the first input-error pointer (/body/size_gib -> size_gib).
+ */
+export function problemToDiagnostic(action: string, status: number, problem: unknown, fields: FieldMap = {}, fallbackPath?: AttrPath): DiagnosticError {
+  const p = (typeof problem === 'object' && problem !== null ? problem : {}) as Partial<Problem>;
+  const lines: string[] = [];
+  lines.push(p.detail ?? (typeof problem === 'string' && problem ? problem : `The agent answered HTTP ${status}.`));
+  for (const e of p.errors ?? []) lines.push(`- ${e.pointer}: ${e.message}`);
+  if (p.lvm) lines.push(`LVM command ${(p.lvm.command ?? []).join(' ')} exited ${p.lvm.exit_code ?? '?'}: ${(p.lvm.stderr ?? '').trim()}`);
+  lines.push(`(HTTP ${status}${p.code ? `, code ${p.code}` : ''})`);
+  let path = fallbackPath;
+  for (const e of p.errors ?? []) {
+    const field = /^\/body\/([^/]+)/.exec(e.pointer)?.[1];
+    if (field && fields[field]) {
+      path = [fields[field]];
+      break;
+    }
+  }
+  return new DiagnosticError(`${action}: ${p.title ?? 'request failed'}`, lines.join('\n'), path);
+}
+
+/** A network failure or timeout -> a diagnostic that names the endpoint. */
+export function transportToDiagnostic(action: string, endpoint: string, err: unknown): DiagnosticError {
+  const e = err as { name?: string; message?: string; cause?: { message?: string; code?: string } };
+  const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'the request timed out or was cancelled' : (e.cause?.message ?? e.message ?? String(err));
+  return new DiagnosticError(`${action}: cannot reach the shared-lvm agent`, `Request to ${endpoint} failed: ${why}. Check the provider's endpoint and that the agent is running.`);
+}
+
+export interface CallResult<T> {
+  data?: T | undefined;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Runs one openapi-fetch call and returns its data, mapping transport errors and problem documents
+ * to DiagnosticErrors. `notFound: 'null'` returns null on 404 instead (reads that detect deletion).
+ */
+export async function call<T>(
+  client: AgentClient,
+  action: string,
+  run: () => Promise<CallResult<T>>,
+  opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath } = {},
+): Promise<T | null> {
+  let result: CallResult<T>;
+  try {
+    result = await run();
+  } catch (err) {
+    throw transportToDiagnostic(action, client.endpoint, err);
+  }
+  if (result.response.ok) return (result.data ?? null) as T | null;
+  if (result.response.status === 404 && opts.notFound === 'null') return null;
+  throw problemToDiagnostic(action, result.response.status, result.error, opts.fields, opts.path);
+}

@@ -1,0 +1,250 @@
+// shared_lvm_volume: one LV on the shared volume group (thick or thin, empty, from a snapshot, or a
+// clone of a volume). Grows in place; a shrink, a size beyond the VG's free space and two sources
+// at once are plan-time errors.
+import { createHash } from 'node:crypto';
+import { call, type AgentClient, type Volume } from '../client/agent-client.js';
+import type { Diagnostics } from '../framework/diagnostics.js';
+import { bool, known, num, readModel, str, strings } from '../framework/model.js';
+import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers.js';
+import type { OperationContext, PlanRequest, ResourceDef } from '../framework/resource.js';
+import type { SchemaDef } from '../framework/schema.js';
+import { timeoutsBlock } from '../framework/timeouts.js';
+import { eachString, positiveMultipleOf, setSize } from '../framework/validators.js';
+import { Unknown, record, valuesEqual, type TfRecord } from '../plugin/values.js';
+import { GIB, objectIdValidators, objectNameValidators, userTagValidator, vgNameValidators } from './names.js';
+
+export const VOLUME_TYPE = 'shared_lvm_volume';
+
+/** Request body fields -> attributes, so the agent's input errors land on the right attribute. */
+const FIELDS = { name: 'name', vg: 'volume_group', size_gib: 'size_gib', type: 'thin', source_snapshot_id: 'source_snapshot_id', source_volume_id: 'source_volume_id', multiattach: 'multiattach', tags: 'tags' };
+
+export const volumeSchema: SchemaDef = {
+  version: 0,
+  description:
+    'A block-storage volume: one logical volume on a shared LVM volume group, created by the control agent. ' +
+    '`size_gib` grows in place (`lvextend`); shrinking is refused at plan time. Attach it to hosts with `shared_lvm_attachment`.',
+  attributes: {
+    id: { type: 'string', computed: true, description: 'The volume\'s stable id (part of its LV name). Use it to import.', planModifiers: [useStateForUnknown()] },
+    name: { type: 'string', required: true, description: 'Name of the volume, unique in its volume group. Renames happen in place.', validators: objectNameValidators },
+    volume_group: { type: 'string', required: true, description: 'The shared LVM volume group to create the volume in.', validators: vgNameValidators, planModifiers: [requiresReplace()] },
+    size_gib: {
+      type: 'number',
+      optional: true,
+      computed: true,
+      description:
+        'Size in GiB (fractions in steps of 1 MiB, e.g. `0.5`; LVM rounds up to whole extents). Growing extends the LV in place; ' +
+        'shrinking is an error at plan time. Required unless a source is set, where it defaults to the source\'s size.',
+      validators: [positiveMultipleOf(1 / 1024, 1048576, '1/1024 (1 MiB)')],
+    },
+    thin: { type: 'bool', optional: true, computed: true, default: false, description: 'Thin-provisioned in the VG\'s thin pool instead of thick (default `false`).', planModifiers: [requiresReplace()] },
+    source_snapshot_id: { type: 'string', optional: true, description: 'Create the volume from this `shared_lvm_snapshot`. Changing it replaces the volume. Conflicts with `source_volume_id`.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
+    source_volume_id: { type: 'string', optional: true, description: 'Create the volume as a clone of this volume. Changing it replaces the volume. Conflicts with `source_snapshot_id`.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
+    multiattach: { type: 'bool', optional: true, computed: true, default: false, description: 'Allow several attachments at once, each under a shared sanlock lease (default `false`: one host, exclusive lease). Changing it replaces the volume.', planModifiers: [requiresReplace()] },
+    wipe_on_delete: { type: 'bool', optional: true, computed: true, default: false, description: 'Zero the data before the LV is removed on destroy (thick volumes only; default `false`).' },
+    tags: { type: ['set', 'string'], optional: true, description: 'User tags, stored as LVM tags on the LV (at most 8; LVM tag characters only).', validators: [setSize(8), eachString(userTagValidator)] },
+    lv_name: { type: 'string', computed: true, description: 'Name of the logical volume in the volume group.', planModifiers: [useStateForUnknown()] },
+    lv_uuid: { type: 'string', computed: true, description: 'UUID of the logical volume (its sanlock lease is named after it).', planModifiers: [useStateForUnknown()] },
+    device_path: { type: 'string', computed: true, description: 'Block device path on a host where the volume is active, e.g. `/dev/labvg/slvm-vol-<id>`.', planModifiers: [useStateForUnknown()] },
+    size_bytes: { type: 'number', computed: true, description: 'Exact size in bytes after LVM\'s extent rounding.' },
+  },
+  blocks: { timeouts: timeoutsBlock(['create', 'update', 'delete'], { create: '10m', update: '10m', delete: '10m' }) },
+};
+
+interface VolumeModel {
+  id: string | null;
+  name: string | null;
+  volume_group: string | null;
+  size_gib: number | null;
+  thin: boolean | null;
+  source_snapshot_id: string | null;
+  source_volume_id: string | null;
+  multiattach: boolean | null;
+  wipe_on_delete: boolean | null;
+  tags: string[] | null;
+}
+
+const model = (rec: TfRecord): VolumeModel =>
+  readModel<VolumeModel>(rec, {
+    id: str, name: str, volume_group: str, size_gib: num, thin: bool, source_snapshot_id: str,
+    source_volume_id: str, multiattach: bool, wipe_on_delete: bool, tags: strings,
+  });
+
+/** The API's volume -> state values (attributes the API does not hold come from `prior`). */
+export function volumeState(v: Volume, prior: TfRecord | null): TfRecord {
+  const priorTags = prior?.tags ?? null;
+  return record({
+    id: v.id,
+    name: v.name,
+    volume_group: v.vg,
+    size_gib: v.size_bytes / GIB,
+    size_bytes: v.size_bytes,
+    thin: v.type === 'thin',
+    source_snapshot_id: v.source.kind === 'snapshot' ? (v.source.id ?? null) : null,
+    source_volume_id: v.source.kind === 'volume' ? (v.source.id ?? null) : null,
+    multiattach: v.multiattach,
+    // A volume without tags reads as the configuration wrote it: null or [].
+    tags: v.tags.length === 0 && (priorTags === null || priorTags === Unknown) ? null : [...v.tags].sort(),
+    wipe_on_delete: typeof prior?.wipe_on_delete === 'boolean' ? prior.wipe_on_delete : false,
+    lv_name: v.lv_name,
+    lv_uuid: v.lv_uuid ?? null,
+    device_path: v.path,
+  });
+}
+
+/** Deterministic per VG and name: a create retried after an interrupted apply finds its volume. */
+function idempotencyKey(vg: string, name: string): string {
+  return createHash('sha256').update(`shared_lvm_volume\0${vg}\0${name}`).digest('hex').slice(0, 40);
+}
+
+function warnStatus(v: Volume, diags: Diagnostics): void {
+  if (v.status !== 'available') {
+    diags.warning(`Volume ${v.name} is ${v.status}`, v.status === 'creating' ? 'The agent is still copying data into it, or a crash left it half made (it can be deleted).' : 'The agent reports an error state for this volume.');
+  }
+}
+
+async function readVolume(client: AgentClient, id: string, ctx: OperationContext<AgentClient>): Promise<Volume | null> {
+  return call(client, 'Read volume', () => client.api.GET('/v1/volumes/{id}', { params: { path: { id }, query: { refresh: 'true' } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
+}
+
+/**
+ * True when the LV is larger than the configured size only because LVM rounded it up to whole extents
+ * (0.1 GiB on 4 MiB extents): that is the configured size, not drift.
+ */
+async function onlyExtentRounding(configured: number | null, v: Volume, ctx: OperationContext<AgentClient>): Promise<boolean> {
+  if (configured === null) return false;
+  const wanted = Math.round(configured * GIB);
+  if (v.size_bytes <= wanted) return false;
+  const { client } = ctx;
+  const group = await call(client, 'Read volume group', () => client.api.GET('/v1/vgs/{vg}', { params: { path: { vg: v.vg } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
+  return group !== null && Math.ceil(wanted / group.extent_size_bytes) * group.extent_size_bytes === v.size_bytes;
+}
+
+export function validateVolumeConfig(config: TfRecord, diags: Diagnostics): void {
+  const snap = config.source_snapshot_id ?? null;
+  const vol = config.source_volume_id ?? null;
+  if (snap !== null && vol !== null) {
+    diags.error('Conflicting volume sources', 'Set at most one of `source_snapshot_id` and `source_volume_id`: a volume is created from a snapshot or cloned from a volume, not both.', ['source_volume_id']);
+  }
+  if (config.size_gib === null && snap === null && vol === null) {
+    diags.error('Missing size', '`size_gib` is required unless the volume is created from `source_snapshot_id` or `source_volume_id`.', ['size_gib']);
+  }
+  if (config.thin === true && config.wipe_on_delete === true) {
+    diags.error('wipe_on_delete needs a thick volume', 'A thin volume\'s blocks go back to the thin pool, which hands out zeroed blocks; `wipe_on_delete` applies to thick volumes only.', ['wipe_on_delete']);
+  }
+}
+
+async function modifyVolumePlan({ prior, plan, ctx }: PlanRequest<AgentClient>): Promise<void> {
+  const { diags, client } = ctx;
+  const newSize = known(plan.size_gib) ? num(plan.size_gib) : null;
+  const oldSize = prior ? num(prior.size_gib) : null;
+  if (prior && newSize !== null && oldSize !== null && newSize < oldSize) {
+    diags.error(
+      'Volumes can only grow',
+      `size_gib would shrink from ${oldSize} to ${newSize} GiB. LVM volumes are extended in place but never shrunk (that would cut off the data at the end). ` +
+        `Set size_gib to ${oldSize} or more, or create a new volume and copy the data.`,
+      ['size_gib'],
+    );
+    return;
+  }
+  // size_bytes stays known unless the size changes.
+  if (prior && valuesEqual(plan.size_gib, prior.size_gib)) plan.size_bytes = prior.size_bytes ?? null;
+  else plan.size_bytes = Unknown;
+
+  // Space check: thick volumes take their whole size from the VG now.
+  const vg = str(plan.volume_group);
+  const growth = newSize === null ? 0 : newSize - (oldSize ?? 0);
+  const creating = prior === null;
+  if (vg === null || plan.thin !== false || (!creating && growth <= 0) || (creating && newSize === null)) return;
+  const group = await call(client, 'Read volume group', () =>
+    client.api.GET('/v1/vgs/{vg}', { params: { path: { vg } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
+  if (group === null) {
+    diags.error('No such volume group', `The agent at ${client.endpoint} manages no volume group named "${vg}".`, ['volume_group']);
+    return;
+  }
+  const neededBytes = growth * GIB;
+  if (neededBytes > group.free_bytes) {
+    diags.error(
+      'Not enough free space in the volume group',
+      `${creating ? 'Creating' : 'Growing'} this volume needs ${growth} GiB, but volume group "${vg}" has ${(group.free_bytes / GIB).toFixed(2)} GiB free ` +
+        `of ${(group.size_bytes / GIB).toFixed(2)} GiB.`,
+      ['size_gib'],
+    );
+  }
+}
+
+async function createVolume(plan: TfRecord, ctx: OperationContext<AgentClient>): Promise<TfRecord | null> {
+  const m = model(plan);
+  const { client } = ctx;
+  const vg = m.volume_group as string;
+  const name = m.name as string;
+  const body = {
+    name,
+    vg,
+    ...(m.size_gib !== null ? { size_gib: m.size_gib } : {}),
+    type: m.thin ? ('thin' as const) : ('thick' as const),
+    ...(m.source_snapshot_id ? { source_snapshot_id: m.source_snapshot_id } : {}),
+    ...(m.source_volume_id ? { source_volume_id: m.source_volume_id } : {}),
+    multiattach: m.multiattach === true,
+    ...(m.tags && m.tags.length > 0 ? { tags: m.tags } : {}),
+  };
+  const v = await call(client, 'Create volume', () =>
+    client.api.POST('/v1/volumes', { body, params: { header: { 'Idempotency-Key': idempotencyKey(vg, name) } }, signal: ctx.signal }), { fields: FIELDS });
+  if (!v) return null;
+  warnStatus(v, ctx.diags);
+  return volumeState(v, plan);
+}
+
+async function updateVolume(plan: TfRecord, prior: TfRecord, ctx: OperationContext<AgentClient>): Promise<TfRecord | null> {
+  const want = model(plan);
+  const had = model(prior);
+  const { client } = ctx;
+  const id = had.id as string;
+  const body: { name?: string; size_gib?: number; tags?: string[] } = {};
+  if (want.name !== had.name && want.name) body.name = want.name;
+  if (want.size_gib !== null && want.size_gib !== had.size_gib) body.size_gib = want.size_gib;
+  if (!valuesEqual(plan.tags, prior.tags, ['set', 'string'])) body.tags = want.tags ?? [];
+  let v: Volume | null;
+  if (Object.keys(body).length > 0) {
+    v = await call(client, 'Update volume', () =>
+      client.api.PATCH('/v1/volumes/{id}', { params: { path: { id } }, body, signal: ctx.signal }), { fields: FIELDS });
+  } else {
+    v = await readVolume(client, id, ctx); // only provider-side settings (wipe_on_delete, timeouts) changed
+  }
+  if (!v) {
+    ctx.diags.error('Volume disappeared', `Volume ${id} no longer exists on the agent.`);
+    return null;
+  }
+  return volumeState(v, plan);
+}
+
+async function deleteVolume(prior: TfRecord, ctx: OperationContext<AgentClient>): Promise<void> {
+  const m = model(prior);
+  const { client } = ctx;
+  const wipe = m.wipe_on_delete && !m.thin ? ('zero' as const) : ('none' as const);
+  await call(client, 'Delete volume', () =>
+    client.api.DELETE('/v1/volumes/{id}', { params: { path: { id: m.id as string }, query: { wipe } }, signal: ctx.signal }), { notFound: 'null' });
+}
+
+export const volumeResource: ResourceDef<AgentClient> = {
+  typeName: VOLUME_TYPE,
+  schema: volumeSchema,
+  timeouts: { create: '10m', update: '10m', delete: '10m', read: '2m' },
+  validateConfig: validateVolumeConfig,
+  modifyPlan: modifyVolumePlan,
+  create: createVolume,
+  read: async (state, ctx) => {
+    const v = await ctx.client.refreshedVolume(str(state.id) ?? '', ctx.signal);
+    if (!v) return null;
+    warnStatus(v, ctx.diags);
+    const fresh = volumeState(v, state);
+    if (await onlyExtentRounding(num(state.size_gib), v, ctx)) fresh.size_gib = state.size_gib ?? null;
+    return fresh;
+  },
+  update: updateVolume,
+  delete: deleteVolume,
+  importState: async (id, ctx) => {
+    const v = await readVolume(ctx.client, id, ctx);
+    return v && volumeState(v, null);
+  },
+};
+
