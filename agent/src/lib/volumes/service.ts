@@ -224,11 +224,18 @@ export class VolumeService {
         this.deferReread = false;
         cache.endMutation();
         if (deferred) {
-          // Queued, so the next mutation of this VG starts from the re-read state.
-          void this.queue.run(cache.vgName, () => cache.reload()).catch((error: unknown) => {
-            this.logger.warn({ err: error, vg: cache.vgName }, 'deferred re-read after create failed; cache invalidated');
-            cache.invalidate();
-          });
+          // Queued, so the next mutation of this VG starts from the re-read state; started on the
+          // next turn of the event loop, so that the answer leaves before lvs is spawned (a spawn
+          // blocks the loop for a few hundred ms in the lab's emulated guests).
+          void this.queue
+            .run(cache.vgName, async () => {
+              await new Promise((resolve) => setImmediate(resolve));
+              return cache.reload();
+            })
+            .catch((error: unknown) => {
+              this.logger.warn({ err: error, vg: cache.vgName }, 'deferred re-read after create failed; cache invalidated');
+              cache.invalidate();
+            });
         } else if (this.commandsRun !== callsBefore) {
           try {
             await cache.reload();
