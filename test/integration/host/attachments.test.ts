@@ -111,7 +111,7 @@ describe('host mode and attachments on the lab VG', { timeout: 1_800_000 }, () =
     assert.equal(shrink.body.code, 'shrink_not_supported');
   });
 
-  test('snapshot create and delete while attached on b run on b', async () => {
+  test('snapshot create, delete and revert while attached on b run on b', async () => {
     await writeAt('b', lvOf('one'), 'before-snapshot');
     const snap = time('snapshot-attached', await control('POST', '/v1/snapshots', { id: 'one-s1', volume_id: 'one', name: 's1', cow_size_gib: 0.0625 }));
     assert.equal(snap.status, 201, JSON.stringify(snap.body));
@@ -127,6 +127,14 @@ describe('host mode and attachments on the lab VG', { timeout: 1_800_000 }, () =
     assert.equal(del.status, 204, JSON.stringify(del.body));
     assert.doesNotMatch(await labRun('a', ['lvs', '--noheadings', '-o', 'lv_name', LAB_VG]), /snap-one-s1/);
     assert.equal(await readAt('b', lvOf('one'), 15), 'after-snapshot!');
+    // Revert runs on b too (the LV is held there and not open): the merge keeps b's exclusive lock.
+    assert.equal((await control('POST', '/v1/snapshots', { id: 'one-s2', volume_id: 'one', name: 's2', cow_size_gib: 0.0625 })).status, 201);
+    await writeAt('b', lvOf('one'), 'after-second-sn');
+    const reverted = time('revert-attached', await control('POST', '/v1/volumes/one/revert', { snapshot_id: 'one-s2' }));
+    assert.equal(reverted.status, 200, JSON.stringify(reverted.body));
+    assert.deepEqual(reverted.body.snapshot_ids, []);
+    assert.equal(await readAt('b', lvOf('one'), 15), 'after-snapshot!');
+    assert.equal(await lvmlockdMode('b', uuids.one!), 'ex');
   });
 
   test('multi-attach: a ex -> sh in place when b joins; data written on one is read on the other', async () => {
