@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'openapi/generated/**', 'provider-cdktf/generated/**', 'examples/**/.terraform/**', 'examples/cdktf/**', '.lab/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'openapi/generated/**', 'provider-cdktf/generated/**', 'examples/**/.terraform/**', 'examples/cdktf/dist/**', 'examples/cdktf/cdktf.out/**', 'provider-cdktf/bindings/**', '.lab/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,5 +11,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // CommonJS scripts (the fake lvm used by unit tests).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
