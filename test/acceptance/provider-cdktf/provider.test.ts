@@ -2,7 +2,7 @@
 // the control agent in lab node a on the real shared VG (lvmlockd + sanlock). Issue 5, item 7.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { LAB_VG, labExec, labRun } from '../../lab/client.js';
+import { LAB_VG, labRun } from '../../lab/client.js';
 import { ensureProvider, PROVIDER_HCL, TfWorkdir } from './helpers/terraform.js';
 import { ourLvs, removeOurLvs, startLabAgent, type LabAgent } from './helpers/lab-agent.js';
 
@@ -242,6 +242,4 @@ resource "shared_lvm_volume" "many" {
   await w.ok('destroy', '-auto-approve', '-input=false');
 });
 
-test('multi-attach of a volume not created multiattach is a plan-time error', { skip: 'needs the attachment API (issue 4, host mode); not in the contract yet' }, async () => {
-  await labExec('a', ['true']);
-});
+// Attachments (exclusive, multi-attach, the multiattach plan-time error): attachments.test.ts.

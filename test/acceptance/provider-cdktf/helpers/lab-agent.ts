@@ -26,9 +26,11 @@ async function answers(url: string, path = '/healthz', token?: string): Promise<
 export async function startLabAgent(node: LabNode = 'a'): Promise<LabAgent> {
   if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` first (the provider acceptance tests run against real LVM)');
   const url = labAgentUrl(node);
-  if ((await answers(url)) === 200) {
+  // Guest port 7480 is shared by every suite that runs an agent: wait a while for another one to finish.
+  for (const deadline = Date.now() + 180_000; (await answers(url)) === 200; ) {
     if ((await answers(url, `/v1/vgs/${LAB_VG}`, TOKEN)) === 200) return { url, token: TOKEN, stop: async () => {} };
-    throw new Error(`another agent answers on ${url} and does not accept the acceptance tests' token; stop it first`);
+    if (Date.now() > deadline) throw new Error(`another agent answers on ${url} and does not accept the acceptance tests' token; stop it first`);
+    await new Promise((r) => setTimeout(r, 5000));
   }
   const bundle = join(projectDir, 'dist', 'agent', 'sharedlvm-agent.mjs');
   const entry = existsSync(bundle) ? bundle : join(projectDir, 'dist', 'agent', 'src', 'main.js');
