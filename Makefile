@@ -6,11 +6,11 @@ LAB := node dist/test/lab/cli.js
 # Every test file under these folders (tests mirror sources; node 20's --test has no globs).
 test_files = $(shell find $(addprefix dist/test/,$(1)) -name '*.test.js' 2>/dev/null | sort)
 
-.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status provider test-provider \
+.PHONY: help deps build lint typecheck test test-unit test-lab demo demo-down lab-up lab-down lab-status provider test-provider system-deps check-generated \
 	cdktf-tools cdktf-bindings check-cdktf-bindings cdktf-build test-cdktf
 
 help:
-	@echo "make demo    - the main job: lab up, show the shared VG from both nodes"
+	@echo "make demo    - the main job: lab up, agents up, terraform apply of examples/basic, leases shown"
 	@echo "make test    - lint, type-check, unit tests, then every lab test against real LVM"
 	@echo "make lab-up | lab-down | lab-status"
 
@@ -85,16 +85,35 @@ lab-status: build
 test-lab: build
 	$(NODE_TEST) $(call test_files,lab)
 
+# What the tests need besides npm packages: Debian's chromium for the dashboard test, and the
+# terraform binary (part of the machine image; no registry has it, so say so plainly).
+system-deps:
+	@command -v terraform >/dev/null || { echo "terraform is not on PATH: the provider and CDKTF tests need it (this machine image ships it)"; exit 1; }
+	@[ -x /usr/bin/chromium ] || { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# Generated files are committed; each check fails when they drift from their source.
+check-generated: build provider cdktf-tools
+	npm run -s check:openapi
+	node provider-cdktf/scripts/check-generated.mjs
+	node provider-cdktf/scripts/gen-cdktf-bindings.mjs --check
+
+# Suites in run order: fast ones first; the host suite last, since it kills and restarts node b.
+TEST_DIRS := unit api lab integration/agent acceptance/provider-cdktf acceptance/cdktf integration/dashboard integration/host
+
 # One lab for the whole run; it is stopped afterwards unless KEEP_LAB=1.
-test: build lint
+test: system-deps build lint check-generated cdktf-build
+	npm run -s bundle:agent
 	@status=0; \
-	$(LAB) up && $(NODE_TEST) $(call test_files,unit lab) || status=$$?; \
+	$(LAB) up && $(NODE_TEST) $(foreach d,$(TEST_DIRS),$(call test_files,$(d))) || status=$$?; \
 	if [ "$(KEEP_LAB)" != 1 ]; then $(LAB) down; fi; \
 	exit $$status
 
-demo: build
+# The main job: lab, agents, provider from the mirror, terraform apply of examples/basic.
+demo: system-deps build provider
+	npm run -s bundle:agent
 	$(LAB) up
-	@for n in a b; do echo "== node $$n: vgs"; $(LAB) exec $$n -- vgs -o vg_name,vg_size,vg_free,lv_count,vg_lock_type,vg_lock_args --units g; \
-	  echo "== node $$n: sanlock client status"; $(LAB) exec $$n -- sanlock client status; done
+	node dist/test/lab/demo.js
 
-demo-down: lab-down
+demo-down:
+	@if [ -f dist/test/lab/demo.js ] && [ -f .demo/terraform.tfstate ]; then node dist/test/lab/demo.js down || true; fi
+	$(MAKE) lab-down

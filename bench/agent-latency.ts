@@ -3,8 +3,8 @@
 // (goal <= 0.02). Both sides are measured inside guest a. Run: npm run bench:agent (lab up, built,
 // bundle made with npm run bundle:agent). Options: BENCH_ITERATIONS (default 9), BENCH_MODES
 // (default "sync,async": the agent's reread_after_create setting), AGENT_LAB_NODE (a or b, default a).
-import { LAB_VG, labExec, labUp, projectDir } from '../test/lab/client.js';
-import { AGENT_NODE, AGENT_PORT, LV_PREFIX, TOKEN, removeOurLvs, startLabAgent } from '../test/integration/agent/lab-agent.js';
+import { LAB_VG, labExec, projectDir } from '../test/lab/client.js';
+import { AGENT_NODE, AGENT_PORT, LV_PREFIX, TOKEN, removeOurLvs, requireLab, startLabAgent } from '../test/integration/agent/lab-agent.js';
 import { join } from 'node:path';
 
 interface Result {
@@ -34,7 +34,7 @@ async function getsFromHost(url: string, count: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  await labUp();
+  await requireLab();
   await removeOurLvs();
   const iterations = Number(process.env.BENCH_ITERATIONS ?? 9);
   const modes = (process.env.BENCH_MODES ?? 'sync,async').split(',');

@@ -16,6 +16,12 @@ import { Runner } from './lib/lvm/runner.js';
 import { AgentMetrics } from './lib/metrics/registry.js';
 import { loadSpec } from './lib/openapi/spec.js';
 import { VolumeService } from './lib/volumes/service.js';
+import { AttachmentService } from './lib/attachments/orchestrator.js';
+import { HostService } from './lib/host/activation.js';
+import { runRestoreCommand } from './lib/host/restore-command.js';
+import { restoreHost } from './lib/host/restore.js';
+import { HostRegistry, LocalHostAgent } from './lib/hosts/client.js';
+import { hostHandlers } from './lib/http/host-handlers.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,12 +54,18 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     logger,
     onCacheRead: (hit) => metrics.cacheReads.inc({ result: hit ? 'hit' : 'miss' }),
   });
+  // Host mode (and all): activation on this host. Control mode (and all): attachments over the hosts.
+  const host = config.mode === 'control' ? undefined : new HostService({ config, runner, logger });
+  const attachments = config.mode === 'host' ? undefined : new AttachmentService({
+    config, volumes: service, runner, logger,
+    hosts: new HostRegistry(config, host ? new LocalHostAgent(host.hostName, host, config.copy_timeout_ms) : undefined),
+  });
   const app = createApp({
     mode: config.mode,
     tokens: config.tokens,
     bodyLimitBytes: config.body_limit_bytes,
     spec: loadSpec(),
-    handlers: apiHandlers(service),
+    handlers: { ...apiHandlers(service), ...hostHandlers({ mode: config.mode, logger, copyTimeoutMs: config.copy_timeout_ms, ...(host ? { host } : {}), ...(attachments ? { attachments } : {}) }) },
     metrics,
     logger,
     version: VERSION,
@@ -77,10 +89,16 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     : undefined;
   refreshTimer?.unref();
 
-  const { host, port } = splitListen(config.listen);
+  // A host re-acquires its recorded attachments before it listens (reports ready).
+  if (host && config.host_agent.restore_on_start) {
+    const report = await restoreHost(host, logger);
+    logger[report.ok ? 'info' : 'error']({ seconds: report.seconds, volumes: report.volumes.length, ok: report.ok }, 'start-up restore finished');
+  }
+
+  const { host: listenHost, port } = splitListen(config.listen);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, listenHost, () => resolve());
   });
   logger.info({ listen: config.listen, tls: Boolean(config.tls), vgs: service.vgNames, lock_type: config.lock_type }, 'listening');
   return {
@@ -96,6 +114,7 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'restore') return runRestoreCommand(argv.slice(1));
   let loaded;
   try {
     loaded = loadConfig(argv);

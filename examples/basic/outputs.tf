@@ -1,5 +1,8 @@
-output "vg_free_gib" {
-  value = data.shared_lvm_volume_group.vg.free_gib
+# Read back after the attachments exist (depends_on defers the read to apply time on the first run),
+# so the outputs show the leases both hosts hold and stay stable on the next plan.
+data "shared_lvm_volume" "shared_now" {
+  id         = shared_lvm_volume.shared.id
+  depends_on = [shared_lvm_attachment.shared_on_a, shared_lvm_attachment.shared_on_b]
 }
 
 output "app_device_path_on_b" {
@@ -18,8 +21,9 @@ output "shared_device_paths" {
 }
 
 output "shared_lock_modes" {
-  value = {
-    a = shared_lvm_attachment.shared_on_a.lock_mode
-    b = shared_lvm_attachment.shared_on_b.lock_mode
-  }
+  value = data.shared_lvm_volume.shared_now.lock_modes
+}
+
+output "vg_lock_type" {
+  value = data.shared_lvm_volume_group.vg.lock_type
 }

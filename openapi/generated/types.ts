@@ -72,6 +72,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read-only dashboard (VG capacity, volumes, lock mode per host, snapshots, operations).
+         * @description A static page; it reads the same `/v1` routes with the same bearer token (given in the page
+         *     or as `#token=...` in the URL fragment, which browsers never send to the server).
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/vgs": {
         parameters: {
             query?: never;
@@ -233,6 +254,368 @@ export interface paths {
         post?: never;
         /** Delete a snapshot. */
         delete: operations["deleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This host's name, managed VGs with their lockspace state, and what is active here. */
+        get: operations["getHostStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LVs active on this host, each with its real lock mode (from lvmlockd/sanlock, not lvs). */
+        get: operations["listHostVolumes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One LV as seen from this host (active here or not, lock mode, access, open). */
+        get: operations["getHostVolume"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate an LV here, exclusive or shared, read-write or read-only (idempotent; converts ex<->sh in place).
+         * @description `lock: exclusive` is `lvchange -aey`, `shared` is `lvchange -asy`; an LV already active here is
+         *     converted in place (the device stays open). Read-only is a per-host activation setting
+         *     (`activation/read_only_volume_list`), never the LV's permission. Shared activation is refused
+         *     for thin LVs and thin pools (their pool takes one exclusive lock) and for COW origins and
+         *     snapshots (lvm2 2.03.16 accepts it on several hosts, which corrupts the COW store).
+         */
+        post: operations["activateHostVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate an LV here and release its lock (idempotent; 409 while the device is open). */
+        post: operations["deactivateHostVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reload an active LV's table after its size changed elsewhere (`lvchange --refresh`), keeping its access mode. */
+        post: operations["refreshHostVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grow an LV held exclusively here (the control agent sends it here; lvmlockd needs the LV lock). */
+        post: operations["extendHostVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Snapshot an LV held exclusively here (COW or thin, named and tagged by the control agent). */
+        post: operations["createHostSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/snapshots/{snapshot}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a snapshot of an LV held exclusively here (removing it elsewhere corrupts data). */
+        delete: operations["deleteHostSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/volumes/{vg}/{lv}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Merge a snapshot back into an LV held exclusively here and not open (the lock stays held). */
+        post: operations["revertHostVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/vgs/{vg}/lock-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the VG's lockspace on this host (`vgchange --lock-start`; 10-200 s; idempotent). */
+        post: operations["lockStartHostVg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/vgs/{vg}/lock-stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave the VG's lockspace on this host (`vgchange --lock-stop`; 409 while LVs are active here). */
+        post: operations["lockStopHostVg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lock status per volume with the `sanlock client status` lines (and the raw outputs). */
+        get: operations["getHostLocks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/host/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock-start the VGs and re-activate this host's recorded attachments (what start-up does). */
+        post: operations["restoreHost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host agents registered with this control agent. */
+        get: operations["listHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachments (from the LV tags), optionally of one volume or on one host. */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * Attach a volume to a host (exclusive lock when alone, shared for several attachments of a multiattach volume).
+         * @description The attachment is recorded first (an LV tag: the intent), then the host agent activates the LV.
+         *     A second attachment needs a volume created with `multiattach`: the first holder converts its
+         *     lock from exclusive to shared in place, then the new host activates shared. Attaching the same
+         *     volume to the same host again with the same mode returns the attachment with 200.
+         */
+        post: operations["createAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{volume_id}/{host}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One attachment. */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        /** Detach (the host deactivates, then the record goes; one remaining holder returns to exclusive). */
+        delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attachment moves in progress. */
+        get: operations["listMigrations"];
+        put?: never;
+        /**
+         * Start moving an attachment from one host to another (live migration hand-off, phase 1).
+         * @description Records the target's attachment and the move, converts the source's lock to shared in place and
+         *     activates the LV shared on the target: both hosts can open the device while the hypervisor
+         *     migrates. Then `complete` (source deactivates, target converts to exclusive) or `abort`.
+         *     At no moment do both hosts hold the LV exclusively, and one of them always holds it.
+         */
+        post: operations["startMigration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/migrations/{volume_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish a move; the source deactivates, the target holds the LV (exclusive when it is the only attachment). */
+        post: operations["completeMigration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/migrations/{volume_id}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give up a move; the target deactivates, the source holds the LV again. */
+        post: operations["abortMigration"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -412,7 +795,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden_in_mode" | "not_found" | "already_exists" | "idempotency_conflict" | "has_snapshots" | "has_attachments" | "shrink_not_supported" | "locked_by_other_host" | "lock_conflict" | "in_use" | "insufficient_space" | "metadata_full" | "lock_unavailable" | "not_applicable" | "body_too_large" | "unsupported_media_type" | "lvm_timeout" | "lvm_failed" | "internal";
+            code: "bad_request" | "unauthorized" | "forbidden_in_mode" | "not_found" | "already_exists" | "idempotency_conflict" | "has_snapshots" | "has_attachments" | "shrink_not_supported" | "locked_by_other_host" | "lock_conflict" | "in_use" | "insufficient_space" | "metadata_full" | "lock_unavailable" | "not_applicable" | "body_too_large" | "unsupported_media_type" | "lvm_timeout" | "lvm_failed" | "internal" | "not_multiattach" | "multi_attached" | "shared_activation_refused" | "thin_pool_busy" | "migration_in_progress" | "host_unreachable";
             /** @description Input errors, each with a JSON pointer into the request. */
             errors?: {
                 /** @description e.g. /body/size_gib, /query/vg, /path/id */
@@ -425,6 +808,170 @@ export interface components {
                 stderr?: string;
                 command?: string[];
             };
+        };
+        /** @description Name of a host agent as registered in the control agent's config (and the host's `host_name`). */
+        HostName: string;
+        /** @enum {string} */
+        LockMode: "exclusive" | "shared";
+        /** @enum {string} */
+        AccessMode: "rw" | "ro";
+        HostActivate: {
+            lock: components["schemas"]["LockMode"];
+            /** @description Default rw. ro makes the device read-only on this host only. */
+            access?: components["schemas"]["AccessMode"];
+        };
+        HostExtend: {
+            /** @description New size in bytes (grow only). */
+            size_bytes: number;
+        };
+        HostSnapshotCreate: {
+            snapshot_lv_name: components["schemas"]["LvName"];
+            /** @description COW store size (thick origins; thin snapshots take none). */
+            cow_size_bytes?: number;
+            tags?: string[];
+        };
+        HostRevert: {
+            snapshot_lv_name: components["schemas"]["LvName"];
+        };
+        HostVolume: {
+            vg: string;
+            lv_name: string;
+            lv_uuid: string;
+            /** @description The volume id when the LV is a managed volume. */
+            volume_id: string | null;
+            /** @enum {string} */
+            kind: "linear" | "origin" | "cow-snapshot" | "thin" | "thin-pool" | "merging-origin" | "merging-snapshot" | "other";
+            path: string;
+            size_bytes: number;
+            /** @description Active on this host. */
+            active: boolean;
+            /**
+             * @description The lock this host holds for the LV, read from lvmlockd (thin LVs: the pool lock; COW snapshots: the origin lock); none with lock type none; null when not active here.
+             * @enum {string|null}
+             */
+            lock_mode: "exclusive" | "shared" | "none" | "unknown" | null;
+            /** @description UUID of the LV whose lock covers this one (itself, its thin pool or its COW origin). */
+            lock_uuid: string;
+            /** @enum {string|null} */
+            access: "rw" | "ro" | null;
+            /** @description The device is open here (by a VM, a mount, ...). */
+            open: boolean;
+            /** @description The `sanlock client status` line of the lease (r ...), when held here. */
+            sanlock: string | null;
+        };
+        HostVolumeList: {
+            items: components["schemas"]["HostVolume"][];
+        };
+        HostVgLock: {
+            vg: string;
+            /** @description sanlock, or none (no lockspace to start). */
+            lock_type: string;
+            /** @description The lockspace is started here (always false with lock type none). */
+            started: boolean;
+            host_id: number | null;
+            /** @description The lockspace line (s lvm_<vg>:<host_id>:...). */
+            sanlock: string | null;
+            /** @description How long the lock-start or lock-stop took. */
+            seconds?: number;
+        };
+        HostStatus: {
+            name: string;
+            /** @enum {string} */
+            mode: "control" | "host" | "all";
+            /** @enum {string} */
+            lock_type: "sanlock" | "none";
+            vgs: components["schemas"]["HostVgLock"][];
+            volumes: components["schemas"]["HostVolume"][];
+            restore?: components["schemas"]["RestoreReport"] | null;
+        };
+        HostLockStatus: {
+            host: string;
+            vgs: components["schemas"]["HostVgLock"][];
+            /** @description Every LV lock held here, with its sanlock line. */
+            volumes: {
+                vg: string;
+                /** @description UUID of the locked LV (a volume, a thin pool, a COW origin). */
+                lv_uuid: string;
+                /** @description LVs this lock covers (the LV, a pool's thin LVs, an origin's snapshots). */
+                lv_names: string[];
+                volume_ids?: string[];
+                lock_mode: components["schemas"]["LockMode"];
+                sanlock: string | null;
+            }[];
+            /** @description Raw `lvmlockctl --info`. */
+            lvmlockctl: string;
+            /** @description Raw `sanlock client status`. */
+            sanlock: string;
+        };
+        RestoreReport: {
+            host: string;
+            /** Format: date-time */
+            started_at: string;
+            seconds: number;
+            /** @description Every VG lock-started and every recorded attachment active again. */
+            ok: boolean;
+            vgs: components["schemas"]["HostVgLock"][];
+            volumes: {
+                vg: string;
+                lv_name: string;
+                volume_id?: string | null;
+                lock: components["schemas"]["LockMode"];
+                access: components["schemas"]["AccessMode"];
+                ok: boolean;
+                error?: string;
+            }[];
+        };
+        RegisteredHost: {
+            name: string;
+            url: string | null;
+            /** @description This agent itself (all mode): no HTTP call. */
+            local: boolean;
+        };
+        HostList: {
+            items: components["schemas"]["RegisteredHost"][];
+        };
+        AttachmentCreate: {
+            volume_id: components["schemas"]["ObjectId"];
+            host: components["schemas"]["HostName"];
+            /** @description Default rw. ro is enforced on that host only (read-only device). */
+            mode?: components["schemas"]["AccessMode"];
+        };
+        AttachmentRecord: {
+            /** @description <volume_id>/<host> (also the import id). */
+            id: string;
+            volume_id: string;
+            vg: string;
+            lv_name: string;
+            host: string;
+            mode: components["schemas"]["AccessMode"];
+            /** @description The lock the records call for (exclusive when the volume's only attachment, else shared). */
+            lock_mode: components["schemas"]["LockMode"];
+            /** @description Device path on the host. */
+            path: string;
+            /**
+             * @description source or target when this attachment is part of a move in progress.
+             * @enum {string|null}
+             */
+            migration: "source" | "target" | null;
+        };
+        AttachmentList: {
+            items: components["schemas"]["AttachmentRecord"][];
+        };
+        MigrationCreate: {
+            volume_id: components["schemas"]["ObjectId"];
+            /** @description Default the volume's only attachment. */
+            from_host?: components["schemas"]["HostName"];
+            to_host: components["schemas"]["HostName"];
+        };
+        Migration: {
+            volume_id: string;
+            from_host: string;
+            to_host: string;
+            lock_mode: components["schemas"]["LockMode"];
+            attachments: components["schemas"]["AttachmentRecord"][];
+        };
+        MigrationList: {
+            items: components["schemas"]["Migration"][];
         };
     };
     responses: {
@@ -503,6 +1050,24 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description lvmlockd or sanlock is not running, or the VG's lockspace is not started here. */
+        LockUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A host agent the control agent needed could not be reached or failed; nothing was left half-done. */
+        HostUnreachable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Re-read LVM instead of answering from the agent's cache. */
@@ -512,6 +1077,9 @@ export interface components {
         SnapshotIdPath: components["schemas"]["ObjectId"];
         /** @description Any opaque string; a create repeated with the same key never makes a second object. */
         IdempotencyKey: string;
+        LvPath: components["schemas"]["LvName"];
+        AttachmentVolumePath: components["schemas"]["ObjectId"];
+        AttachmentHostPath: components["schemas"]["HostName"];
     };
     requestBodies: never;
     headers: never;
@@ -600,6 +1168,26 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
     listVolumeGroups: {
@@ -1032,6 +1620,654 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    getHostStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Host status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["LockUnavailable"];
+        };
+    };
+    listHostVolumes: {
+        parameters: {
+            query?: {
+                vg?: components["schemas"]["VgName"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active LVs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolumeList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The LV on this host. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    activateHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostActivate"];
+            };
+        };
+        responses: {
+            /** @description The LV, active here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["LockUnavailable"];
+        };
+    };
+    deactivateHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The LV, inactive here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    refreshHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The LV on this host. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    extendHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostExtend"];
+            };
+        };
+        responses: {
+            /** @description The grown LV. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    createHostSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostSnapshotCreate"];
+            };
+        };
+        responses: {
+            /** @description The origin after the snapshot was made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    deleteHostSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+                snapshot: components["schemas"]["LvName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    revertHostVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostRevert"];
+            };
+        };
+        responses: {
+            /** @description The reverted LV. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVolume"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    lockStartHostVg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VG's lock state here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVgLock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["LockUnavailable"];
+        };
+    };
+    lockStopHostVg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VG's lock state here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostVgLock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getHostLocks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lock status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostLockStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["LockUnavailable"];
+        };
+    };
+    restoreHost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was restored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listHosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registered hosts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: {
+                volume_id?: components["schemas"]["ObjectId"];
+                host?: components["schemas"]["HostName"];
+                /** @description Re-read LVM instead of answering from the agent's cache. */
+                refresh?: components["parameters"]["Refresh"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    createAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentCreate"];
+            };
+        };
+        responses: {
+            /** @description Already attached (idempotent repeat). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRecord"];
+                };
+            };
+            /** @description Attached. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["HostUnreachable"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: {
+                /** @description Re-read LVM instead of answering from the agent's cache. */
+                refresh?: components["parameters"]["Refresh"];
+            };
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["AttachmentVolumePath"];
+                host: components["parameters"]["AttachmentHostPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Drop the record even when the host agent cannot be reached (a dead host). Only when the host
+                 *     is known to be down: its lock is then free after the sanlock lease expires.
+                 */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["AttachmentVolumePath"];
+                host: components["parameters"]["AttachmentHostPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detached. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["HostUnreachable"];
+        };
+    };
+    listMigrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Migrations in progress. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    startMigration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MigrationCreate"];
+            };
+        };
+        responses: {
+            /** @description Both hosts hold the LV shared. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Migration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["HostUnreachable"];
+        };
+    };
+    completeMigration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["AttachmentVolumePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment on the target host. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["HostUnreachable"];
+        };
+    };
+    abortMigration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                volume_id: components["parameters"]["AttachmentVolumePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment on the source host. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRecord"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["HostUnreachable"];
         };
     };
 }

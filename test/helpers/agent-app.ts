@@ -4,6 +4,7 @@ import { validateConfig } from '../../agent/src/lib/config/load.js';
 import type { AgentConfigInput } from '../../agent/src/lib/config/schema.js';
 import { createApp } from '../../agent/src/lib/http/app.js';
 import { apiHandlers } from '../../agent/src/lib/http/handlers.js';
+import { hostHandlers } from '../../agent/src/lib/http/host-handlers.js';
 import { Runner } from '../../agent/src/lib/lvm/runner.js';
 import { AgentMetrics } from '../../agent/src/lib/metrics/registry.js';
 import { loadSpec } from '../../agent/src/lib/openapi/spec.js';
@@ -31,7 +32,8 @@ export function testApp(overrides: Partial<AgentConfigInput> = {}) {
     tokens: config.tokens,
     bodyLimitBytes: config.body_limit_bytes,
     spec: loadSpec(),
-    handlers: apiHandlers(service),
+    // Host-mode and attachment routes answer 403 here (no HostService/AttachmentService over the fake lvm).
+    handlers: { ...apiHandlers(service), ...hostHandlers({ mode: config.mode, logger, copyTimeoutMs: config.copy_timeout_ms }) },
     metrics,
     logger,
   });

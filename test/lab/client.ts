@@ -12,8 +12,10 @@ export const LAB_NODES: readonly LabNode[] = ['a', 'b'];
 export const LAB_VG = 'labvg';
 export const LAB_PVS = ['/dev/vda', '/dev/vdb'] as const;
 export const LAB_HOST_IDS: Record<LabNode, number> = { a: 1, b: 2 };
-const EXEC_PORTS: Record<LabNode, number> = { a: 17400, b: 17401 };
-const AGENT_PORTS: Record<LabNode, number> = { a: 17480, b: 17481 };
+// Host ports on 127.0.0.1; LAB_PORT_BASE (and LAB_RUN) let a second lab run beside the first.
+const portBase = Number(process.env.LAB_PORT_BASE ?? 17400);
+const EXEC_PORTS: Record<LabNode, number> = { a: portBase, b: portBase + 1 };
+const AGENT_PORTS: Record<LabNode, number> = { a: portBase + 80, b: portBase + 81 };
 export const GUEST_AGENT_PORT = 7480;
 
 export interface ExecResult { code: number; stdout: string; stderr: string; durationMs: number }
@@ -99,12 +101,12 @@ const log = (msg: string) => process.stderr.write(`[lab] ${msg}\n`);
 
 export class LabError extends Error {}
 
-function qemuArgs(node: LabNode, tok: string, freshDirs: string[]): string[] {
+function qemuArgs(node: LabNode, tok: string, freshDirs: string[], project = projectDir): string[] {
   const run = (f: string) => join(labRunDir, f);
   const append = [
     'console=ttyS0', 'quiet', 'mitigations=off', 'panic=-1',
     `lab.node=${node}`, `lab.hostid=${LAB_HOST_IDS[node]}`, `lab.token=${tok}`,
-    `lab.project=${projectDir}`, `lab.fresh=${freshDirs.join(':')}`,
+    `lab.project=${project}`, `lab.fresh=${freshDirs.join(':')}`,
   ].join(' ');
   const disks = LAB_PVS.flatMap((_, i) => [
     '-drive', `file=${run(`shared${i}.raw`)},format=raw,if=none,id=d${i},cache=none,aio=native`,
@@ -254,3 +256,25 @@ export async function labStatus(): Promise<string> {
   return lines.join('\n');
 }
 
+/** Boots one node again after labKill (same qemu arguments, the shared disks keep their data) and waits
+ *  for its READY line. Like a rebooted host it starts sanlock and lvmlockd but joins no lockspace: that
+ *  is the job of whatever runs on it next (the host agent's restore). The checkout and fresh folders
+ *  are those the other, still running node was booted with. */
+export async function labStartNode(node: LabNode, opts: { bootTimeoutMs?: number } = {}): Promise<void> {
+  if (pidOf(node) !== undefined) throw new LabError(`node ${node} is still running`);
+  const other = LAB_NODES.find((n) => n !== node)!;
+  const otherPid = pidOf(other);
+  const append = otherPid ? readFileSync(`/proc/${otherPid}/cmdline`, 'utf8').split('\0') : [];
+  const param = (name: string) => append.join(' ').split(' ').find((p) => p.startsWith(`lab.${name}=`))?.slice(name.length + 5);
+  const project = param('project') ?? projectDir;
+  const freshDirs = param('fresh')?.split(':').filter(Boolean) ?? [projectDir];
+  // A stale READY line or monitor socket from the killed run must not be mistaken for the new one.
+  for (const file of [`${node}.console`, `${node}.monitor`]) rmSync(join(labRunDir, file), { force: true });
+  const code = await new Promise<number>((ok) => {
+    const p = spawn('qemu-system-x86_64', qemuArgs(node, token(), freshDirs, project), { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('exit', (c) => ok(c ?? 1));
+    p.on('error', () => ok(127));
+  });
+  if (code !== 0) throw new LabError(`qemu for node ${node} exited ${code}`);
+  await waitReady(node, Date.now() + (opts.bootTimeoutMs ?? 120_000));
+}

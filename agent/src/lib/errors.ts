@@ -22,7 +22,14 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'lvm_timeout'
   | 'lvm_failed'
-  | 'internal';
+  | 'internal'
+  // attachments and host mode
+  | 'not_multiattach'
+  | 'multi_attached'
+  | 'shared_activation_refused'
+  | 'thin_pool_busy'
+  | 'migration_in_progress'
+  | 'host_unreachable';
 
 /** Status and title per code: the single table the API, the docs and the tests rely on. */
 export const ERROR_CODES: Record<ErrorCode, { status: number; title: string }> = {
@@ -47,6 +54,12 @@ export const ERROR_CODES: Record<ErrorCode, { status: number; title: string }> =
   lvm_timeout: { status: 504, title: 'LVM command timed out' },
   lvm_failed: { status: 500, title: 'LVM command failed' },
   internal: { status: 500, title: 'Internal error' },
+  not_multiattach: { status: 409, title: 'Volume is attached and not multiattach' },
+  multi_attached: { status: 409, title: 'Volume is attached to several hosts (shared locks)' },
+  shared_activation_refused: { status: 409, title: 'Shared activation is not safe for this LV' },
+  thin_pool_busy: { status: 409, title: 'Thin pool is active on another host' },
+  migration_in_progress: { status: 409, title: 'A migration of this volume is in progress' },
+  host_unreachable: { status: 502, title: 'Host agent unreachable or failing' },
 };
 
 export interface InputError {

@@ -8,6 +8,7 @@ import { fetchTrusting } from './https-fetch.js';
 export type Volume = components['schemas']['Volume'];
 export type VolumeGroup = components['schemas']['VolumeGroup'];
 export type Snapshot = components['schemas']['Snapshot'];
+export type AttachmentRecord = components['schemas']['AttachmentRecord'];
 export type Problem = components['schemas']['Problem'];
 export type ProblemCode = Problem['code'];
 

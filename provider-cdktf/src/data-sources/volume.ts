@@ -24,6 +24,7 @@ export const volumeDataSourceSchema: SchemaDef = {
     device_path: { type: 'string', computed: true, description: 'Block device path on a host where the volume is active.' },
     status: { type: 'string', computed: true, description: '`available`, `creating` or `error`.' },
     attached_hosts: { type: ['list', 'string'], computed: true, description: 'Hosts the volume is attached to.' },
+    lock_modes: { type: ['map', 'string'], computed: true, description: 'Lease per attached host as the attachment records call for it: `exclusive` (the only attachment) or `shared`.' },
   },
 };
 
@@ -35,12 +36,20 @@ function validate(config: TfRecord, diags: Diagnostics): void {
   }
 }
 
-function stateOf(v: Volume): TfRecord {
+function stateOf(v: Volume, lockModes: Record<string, string>): TfRecord {
   return record({
     id: v.id, name: v.name, volume_group: v.vg, size_gib: v.size_bytes / GIB, size_bytes: v.size_bytes,
     thin: v.type === 'thin', multiattach: v.multiattach, tags: [...v.tags].sort(), lv_name: v.lv_name,
     lv_uuid: v.lv_uuid ?? null, device_path: v.path, status: v.status, attached_hosts: v.attachments.map((a) => a.host),
+    lock_modes: lockModes,
   });
+}
+
+async function lockModesOf(v: Volume, ctx: { client: AgentClient; signal: AbortSignal }): Promise<Record<string, string>> {
+  if (v.attachments.length === 0) return {};
+  const { client } = ctx;
+  const list = await call(client, 'List attachments', () => client.api.GET('/v1/attachments', { params: { query: { volume_id: v.id } }, signal: client.signal(ctx.signal) }));
+  return Object.fromEntries((list?.items ?? []).map((r) => [r.host, r.lock_mode]));
 }
 
 export const volumeDataSource: DataSourceDef<AgentClient> = {
@@ -53,7 +62,7 @@ export const volumeDataSource: DataSourceDef<AgentClient> = {
     if (id !== null) {
       const v = await call(client, 'Read volume', () => client.api.GET('/v1/volumes/{id}', { params: { path: { id } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
       if (!v) throw new DiagnosticError('No such volume', `The agent has no volume with id "${id}".`, ['id']);
-      return stateOf(v);
+      return stateOf(v, await lockModesOf(v, ctx));
     }
     const name = str(config.name) as string;
     const vg = str(config.volume_group) as string;
@@ -62,6 +71,6 @@ export const volumeDataSource: DataSourceDef<AgentClient> = {
     if (matches.length !== 1) {
       throw new DiagnosticError(matches.length === 0 ? 'No such volume' : 'Several volumes match', `${matches.length} volumes named "${name}" in volume group "${vg}".`, ['name']);
     }
-    return stateOf(matches[0] as Volume);
+    return stateOf(matches[0] as Volume, await lockModesOf(matches[0] as Volume, ctx));
   },
 };

@@ -53,7 +53,9 @@ export function makeServerCertificate(now = new Date()): ServerCertificate {
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.10'), utf8('shared-lvm terraform provider'))), set(seq(oid('2.5.4.3'), utf8('localhost'))));
   const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f; // positive INTEGER
+  // A positive INTEGER in minimal DER: first byte 0x40-0x7f. A leading 0x00 followed by a byte below
+  // 0x80 is "illegal padding" to OpenSSL, which refused about one certificate in 256 (and with it the launch).
+  serial[0] = ((serial[0] as number) & 0x3f) | 0x40;
   const notBefore = new Date(now.getTime() - 30_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
   const extensions = seq(

@@ -1,13 +1,7 @@
 // shared_lvm_attachment: a volume attached to a compute host, i.e. active there under a sanlock lease
 // (exclusive when it is the volume's only attachment, shared when the volume is multi-attached).
-//
-// UNVERIFIED CONTRACT: the attachment endpoints come with host mode (issue 4) and are not in
-// openapi/sharedlvm.yaml yet. Reads go through the contract's GET /v1/volumes/{id} (its `attachments`
-// list); attach/detach use the shape issue 4 describes, through `client.raw`:
-//   PUT    /v1/volumes/{id}/attachments/{host}  {mode}  -> {host, mode, lock_mode?, device_path?}
-//   DELETE /v1/volumes/{id}/attachments/{host}
-// Switch them to `client.api` once the contract has them.
-import { call, type AgentClient, type Volume } from '../client/agent-client.js';
+// The contract: POST /v1/attachments, GET and DELETE /v1/attachments/{volume_id}/{host}.
+import { call, type AgentClient, type AttachmentRecord } from '../client/agent-client.js';
 import { DiagnosticError } from '../framework/diagnostics.js';
 import { known, str } from '../framework/model.js';
 import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers.js';
@@ -43,36 +37,14 @@ export const attachmentSchema: SchemaDef = {
   blocks: { timeouts: timeoutsBlock(['create', 'delete'], { create: '10m', delete: '10m' }) },
 };
 
-interface AttachResponse {
-  host?: string;
-  mode?: string;
-  lock_mode?: string;
-  device_path?: string;
+function stateFrom(r: AttachmentRecord): TfRecord {
+  return record({ id: r.id, volume_id: r.volume_id, host: r.host, mode: r.mode, lock_mode: r.lock_mode, device_path: r.path });
 }
 
-function lockModeOf(v: Volume, host: string, reported?: string): string {
-  if (reported === 'exclusive' || reported === 'shared') return reported;
-  const others = v.attachments.filter((a) => a.host !== host).length;
-  return others > 0 ? 'shared' : 'exclusive';
-}
-
-async function readVolume(id: string, ctx: OperationContext<AgentClient>): Promise<Volume | null> {
+async function readAttachment(volumeId: string, host: string, ctx: OperationContext<AgentClient>): Promise<AttachmentRecord | null> {
   const { client } = ctx;
-  return call(client, 'Read volume', () => client.api.GET('/v1/volumes/{id}', { params: { path: { id }, query: { refresh: 'true' } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
-}
-
-function stateFrom(v: Volume, host: string, extra: AttachResponse = {}): TfRecord | null {
-  const a = v.attachments.find((x) => x.host === host);
-  if (!a) return null;
-  const withLock = a as typeof a & { lock_mode?: string; device_path?: string };
-  return record({
-    id: `${v.id}/${host}`,
-    volume_id: v.id,
-    host,
-    mode: a.mode,
-    lock_mode: lockModeOf(v, host, extra.lock_mode ?? withLock.lock_mode),
-    device_path: extra.device_path ?? withLock.device_path ?? v.path,
-  });
+  return call(client, 'Read attachment', () =>
+    client.api.GET('/v1/attachments/{volume_id}/{host}', { params: { path: { volume_id: volumeId, host }, query: { refresh: 'true' } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
 }
 
 function parseId(id: string): { volumeId: string; host: string } {
@@ -106,22 +78,18 @@ export const attachmentResource: ResourceDef<AgentClient> = {
     if (others.length > 0) plan.lock_mode = 'shared';
   },
   async create(plan, ctx) {
-    const volumeId = str(plan.volume_id) as string;
-    const host = str(plan.host) as string;
     const { client } = ctx;
-    const res = await call(client, 'Attach volume', () =>
-      client.raw('PUT', `/v1/volumes/${encodeURIComponent(volumeId)}/attachments/${encodeURIComponent(host)}`, { mode: str(plan.mode) ?? 'rw' }, ctx.signal), {
-      fields: { mode: 'mode', host: 'host' },
+    const body = { volume_id: str(plan.volume_id) as string, host: str(plan.host) as string, mode: (str(plan.mode) ?? 'rw') as 'rw' | 'ro' };
+    const created = await call(client, 'Attach volume', () => client.api.POST('/v1/attachments', { body, signal: client.signal(ctx.signal) }), {
+      fields: { volume_id: 'volume_id', host: 'host', mode: 'mode' },
     });
-    const v = await readVolume(volumeId, ctx);
-    const state = v && stateFrom(v, host, (res ?? {}) as AttachResponse);
-    if (!state) throw new DiagnosticError('Attachment not recorded', `The agent accepted the attachment of ${volumeId} to ${host} but the volume does not list it.`);
-    return state;
+    if (!created) throw new DiagnosticError('Attachment not recorded', `The agent accepted the attachment of ${body.volume_id} to ${body.host} but returned no record.`);
+    return stateFrom(created);
   },
   async read(state, ctx) {
     const { volumeId, host } = parseId(str(state.id) ?? '');
-    const v = await ctx.client.refreshedVolume(volumeId, ctx.signal);
-    return v && stateFrom(v, host);
+    const r = await readAttachment(volumeId, host, ctx);
+    return r && stateFrom(r);
   },
   async update(plan) {
     return plan; // every configurable attribute forces replacement; only timeouts change in place
@@ -130,11 +98,11 @@ export const attachmentResource: ResourceDef<AgentClient> = {
     const { volumeId, host } = parseId(str(prior.id) ?? '');
     const { client } = ctx;
     await call(client, 'Detach volume', () =>
-      client.raw('DELETE', `/v1/volumes/${encodeURIComponent(volumeId)}/attachments/${encodeURIComponent(host)}`, undefined, ctx.signal), { notFound: 'null' });
+      client.api.DELETE('/v1/attachments/{volume_id}/{host}', { params: { path: { volume_id: volumeId, host } }, signal: client.signal(ctx.signal) }), { notFound: 'null' });
   },
   async importState(id, ctx) {
     const { volumeId, host } = parseId(id);
-    const v = await readVolume(volumeId, ctx);
-    return v && stateFrom(v, host);
+    const r = await readAttachment(volumeId, host, ctx);
+    return r && stateFrom(r);
   },
 };

@@ -3,9 +3,9 @@
 // sequence of steps, so that the whole file stays at a few dozen lvm calls.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LAB_VG, labExec, labRun, labUp } from '../../lab/client.js';
+import { LAB_VG, labExec, labRun } from '../../lab/client.js';
 import {
-  AUTH, LV_PREFIX, THIN_POOL, heldLocks, rawLvs, readMarker, removeOurLvs, startLabAgent, writeMarker, type LabAgent,
+  AUTH, LV_PREFIX, THIN_POOL, heldLocks, rawLvs, readMarker, removeOurLvs, requireLab, startLabAgent, writeMarker, type LabAgent,
 } from './lab-agent.js';
 
 let agent: LabAgent;
@@ -47,7 +47,7 @@ const MARK_B = 'marker-B-overwritten!!';
 
 describe('agent in control mode on the lab VG', { timeout: 1_500_000 }, () => {
   before(async () => {
-    await labUp();
+    await requireLab();
     await removeOurLvs();
     agent = await startLabAgent();
   });

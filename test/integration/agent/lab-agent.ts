@@ -2,13 +2,18 @@
 // tests and the benchmark. Everything it creates starts with LV_PREFIX, and it cleans up after itself.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { LAB_VG, labAgentUrl, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
 
 export const LV_PREFIX = 'agt-';
 export const THIN_POOL = `${LV_PREFIX}pool`;
 export const TOKEN = 'integration-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 const LOG_FILE = '/tmp/agt-agent.log';
+
+/** The lab is started and stopped by `make` (the lead's targets), never by these tests. */
+export async function requireLab(): Promise<void> {
+  if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` (make test does it) before the agent integration tests');
+}
 
 /** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. */
 export function agentEntry(): string {

@@ -26,6 +26,7 @@ const FLAG_OPTIONS = {
   'lvm-path': { type: 'string' },
   'reread-after-create': { type: 'string' },
   'log-level': { type: 'string' },
+  'host-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,11 +34,13 @@ export const USAGE = `usage: sharedlvm-agent [--mode control|host|all] [--config
        [--vg NAME]... [--thin-pool LV --thin-pool-size-gib N] [--lock-type sanlock|none]
        [--token TOKEN]... [--token-file FILE] [--tls-cert FILE --tls-key FILE]
        [--lv-prefix PREFIX] [--cache-ttl-ms N] [--reread-after-create sync|async]
-       [--lvm-path PATH] [--log-level LEVEL]
+       [--lvm-path PATH] [--log-level LEVEL] [--host-name NAME]
+       sharedlvm-agent restore [same options]   (host mode: lock-start, re-activate this host's attachments)
 Environment: SHAREDLVM_CONFIG, SHAREDLVM_MODE, SHAREDLVM_LISTEN, SHAREDLVM_TLS_CERT, SHAREDLVM_TLS_KEY,
   SHAREDLVM_TOKENS (comma-separated), SHAREDLVM_TOKEN_FILE, SHAREDLVM_VGS (comma-separated),
   SHAREDLVM_THIN_POOL, SHAREDLVM_THIN_POOL_SIZE_GIB, SHAREDLVM_LOCK_TYPE, SHAREDLVM_LV_PREFIX,
-  SHAREDLVM_CACHE_TTL_MS, SHAREDLVM_REREAD_AFTER_CREATE, SHAREDLVM_LVM_PATH, SHAREDLVM_LOG_LEVEL`;
+  SHAREDLVM_CACHE_TTL_MS, SHAREDLVM_REREAD_AFTER_CREATE, SHAREDLVM_LVM_PATH, SHAREDLVM_LOG_LEVEL,
+  SHAREDLVM_HOST_NAME`;
 
 type Raw = Record<string, unknown>;
 
@@ -58,6 +61,7 @@ interface Overrides {
   lvmPath?: string | undefined;
   logLevel?: string | undefined;
   rereadAfterCreate?: string | undefined;
+  hostName?: string | undefined;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Overrides {
@@ -79,6 +83,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     lvmPath: env.SHAREDLVM_LVM_PATH,
     logLevel: env.SHAREDLVM_LOG_LEVEL,
     rereadAfterCreate: env.SHAREDLVM_REREAD_AFTER_CREATE,
+    hostName: env.SHAREDLVM_HOST_NAME,
   };
 }
 
@@ -108,6 +113,7 @@ function fromFlags(argv: string[]): Overrides & { help: boolean } {
     lvmPath: v['lvm-path'],
     logLevel: v['log-level'],
     rereadAfterCreate: v['reread-after-create'],
+    hostName: v['host-name'],
   };
 }
 
@@ -169,6 +175,7 @@ function apply(raw: Raw, o: Overrides, source: string): void {
   if (o.lvmPath !== undefined) raw.lvm = { ...((raw.lvm as Raw | undefined) ?? {}), path: o.lvmPath };
   if (o.logLevel !== undefined) raw.log_level = o.logLevel;
   if (o.rereadAfterCreate !== undefined) raw.reread_after_create = o.rereadAfterCreate;
+  if (o.hostName !== undefined) raw.host_name = o.hostName;
 }
 
 /** Validates a raw config object (file contents after overrides). */

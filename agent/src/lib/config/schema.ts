@@ -52,6 +52,18 @@ export const agentConfig = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Host agents the control agent orchestrates (attachments). */
   hosts: z.array(hostConfig).default([]),
+  /** This host's name in attachment records (host and all modes); default: the system host name. */
+  host_name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/).optional(),
+  /** Host mode: lock tools, start-up restore, calls to host agents. */
+  host_agent: z.strictObject({
+    lvmlockctl_path: z.string().min(1).default('lvmlockctl'),
+    sanlock_path: z.string().min(1).default('sanlock'),
+    /** Lock-start the VGs and re-activate this host's attachments before listening. */
+    restore_on_start: z.boolean().default(true),
+    lock_start_timeout_ms: z.number().int().positive().default(300_000),
+    /** Timeout of one call from the control agent to a host agent. */
+    call_timeout_ms: z.number().int().positive().default(180_000),
+  }).default({ lvmlockctl_path: 'lvmlockctl', sanlock_path: 'sanlock', restore_on_start: true, lock_start_timeout_ms: 300_000, call_timeout_ms: 180_000 }),
 });
 
 export type AgentConfig = z.infer<typeof agentConfig>;

@@ -8,6 +8,7 @@ import type { AgentMetrics } from '../metrics/registry.js';
 import { listOperations, toExpressPath, type OpenApiDocument, type Operation } from '../openapi/spec.js';
 import { TokenChecker } from './auth.js';
 import { renderDocs } from './docs.js';
+import { loadDashboard } from './dashboard.js';
 import type { Handler } from './handlers.js';
 import { sendProblem } from './problem.js';
 import { compileOperation, validateRequest } from './validate.js';
@@ -26,7 +27,7 @@ export interface AppOptions {
 }
 
 /** Operations the app serves itself; every other operationId needs a handler. */
-const BUILT_IN = new Set(['getHealth', 'getMetrics', 'getOpenApi', 'getDocs']);
+const BUILT_IN = new Set(['getHealth', 'getMetrics', 'getOpenApi', 'getDocs', 'getDashboard']);
 
 export function createApp(options: AppOptions): express.Express {
   const { spec, metrics, logger } = options;
@@ -36,6 +37,7 @@ export function createApp(options: AppOptions): express.Express {
   const tokens = new TokenChecker(options.tokens);
   const docsHtml = renderDocs(spec, operations);
   const specJson = JSON.stringify(spec);
+  const dashboardHtml = loadDashboard();
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,6 +111,9 @@ export function createApp(options: AppOptions): express.Express {
         return;
       case 'getDocs':
         response.type('text/html').send(docsHtml);
+        return;
+      case 'getDashboard':
+        response.type('text/html').send(dashboardHtml);
         return;
     }
   }

@@ -35,11 +35,14 @@ export class VgCache {
     private readonly onRead: (hit: boolean) => void = () => {},
   ) {}
 
-  /** The VG as cached. Within the TTL: the cache. Older (up to STALE_FACTOR x TTL): the cache, and a
+  /** The VG as cached (`anyAge`: whatever is cached, for writers). Within the TTL: the cache. Older (up to STALE_FACTOR x TTL): the cache, and a
    *  re-read starts in the background, so a read never waits for lvm in normal operation. Older
    *  still, never read, or `refresh`: re-read first. */
-  async read(options: { refresh?: boolean } = {}): Promise<VgSnapshot> {
+  async read(options: { refresh?: boolean; anyAge?: boolean } = {}): Promise<VgSnapshot> {
     const current = this.snapshot;
+    // Writers check against what they have (lvm enforces the rest) and never start a re-read that
+    // their own lvm command would then have to wait for.
+    if (options.anyAge && current && !options.refresh) return current;
     const age = current ? Date.now() - current.fetchedAt : Infinity;
     if (!options.refresh && current && age < this.ttlMs) {
       this.onRead(true);

@@ -169,11 +169,12 @@ export class VolumeService {
     return toSnapshot(found.lv, this.prefix);
   }
 
-  /** Looks an object up by id in every managed VG (ids are unique across them). */
-  private async find(kind: ObjectKind, id: string, refresh: boolean): Promise<Found | null> {
+  /** Looks an object up by id in every managed VG (ids are unique across them). `forWrite`: from
+   *  whatever is cached (see VgCache.read). */
+  private async find(kind: ObjectKind, id: string, refresh: boolean, forWrite = false): Promise<Found | null> {
     const lvName = lvNameFor(this.prefix, kind, id);
     const caches = [...this.caches.values()];
-    const snapshots = await Promise.all(caches.map((cache) => cache.read({ refresh })));
+    const snapshots = await Promise.all(caches.map((cache) => cache.read({ refresh, anyAge: forWrite })));
     for (let index = 0; index < caches.length; index += 1) {
       const snapshot = snapshots[index]!;
       const lv = snapshot.lvs.get(lvName);
@@ -183,7 +184,7 @@ export class VolumeService {
   }
 
   private async findIn(cache: VgCache, kind: ObjectKind, id: string): Promise<Found | null> {
-    const snapshot = await cache.read();
+    const snapshot = await cache.read({ anyAge: true });
     const lv = snapshot.lvs.get(lvNameFor(this.prefix, kind, id));
     return lv ? { cache, snapshot, lv } : null;
   }
@@ -242,14 +243,14 @@ export class VolumeService {
   }
 
   private async requireVolumeAfter(cache: VgCache, id: string): Promise<Volume> {
-    const snapshot = await cache.read();
+    const snapshot = await cache.read({ anyAge: true });
     const lv = snapshot.lvs.get(lvNameFor(this.prefix, 'volume', id));
     if (!lv) throw new AgentError('internal', `volume ${id} not found after the change; re-read with ?refresh=true`);
     return toVolume(lv, snapshot, this.prefix);
   }
 
   private async requireSnapshotAfter(cache: VgCache, id: string): Promise<Snapshot> {
-    const snapshot = await cache.read();
+    const snapshot = await cache.read({ anyAge: true });
     const lv = snapshot.lvs.get(lvNameFor(this.prefix, 'snapshot', id));
     if (!lv) throw new AgentError('internal', `snapshot ${id} not found after the change; re-read with ?refresh=true`);
     return toSnapshot(lv, this.prefix);
@@ -321,7 +322,7 @@ export class VolumeService {
       // Again inside the queue: a concurrent retry may have created it meanwhile.
       const again = await this.retriedCreate('volume', id, hash);
       if (again) return { object: toVolume(again.lv, again.snapshot, this.prefix), created: false };
-      const snapshot = await cache.read();
+      const snapshot = await cache.read({ anyAge: true });
       const lvName = lvNameFor(this.prefix, 'volume', id);
       const tags: ObjectTags = {
         name: body.name,
@@ -359,7 +360,7 @@ export class VolumeService {
   /** An existing object with this id: the same request returns it, any other is a conflict. A
    *  half-made volume left by a crash (`creating`, not being copied by this process) is removed. */
   private async retriedCreate(kind: ObjectKind, id: string, hash: string): Promise<Found | null> {
-    const found = await this.find(kind, id, false);
+    const found = await this.find(kind, id, false, true);
     if (!found) return null;
     const tags = decodeTags(found.lv.lv_tags);
     if (tags.creating && !this.copying.has(found.lv.lv_name)) {
@@ -500,7 +501,7 @@ export class VolumeService {
   }
 
   async updateVolume(id: string, body: VolumeUpdate): Promise<Volume> {
-    const found = await this.find('volume', id, false);
+    const found = await this.find('volume', id, false, true);
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
     return this.mutate(cache, async () => {
@@ -531,7 +532,7 @@ export class VolumeService {
   }
 
   async deleteVolume(id: string, wipe: WipeMode = 'none'): Promise<void> {
-    const found = await this.find('volume', id, false);
+    const found = await this.find('volume', id, false, true);
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
     await this.mutate(cache, async () => {
@@ -574,7 +575,7 @@ export class VolumeService {
   }
 
   async revertVolume(id: string, snapshotId: string): Promise<Volume> {
-    const found = await this.find('volume', id, false);
+    const found = await this.find('volume', id, false, true);
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
     return this.mutate(cache, async () => {
@@ -623,7 +624,7 @@ export class VolumeService {
       }
       const id = body.id ?? newId();
       const lvName = lvNameFor(this.prefix, 'volume', id);
-      if (snapshot.lvs.has(lvName) || (await this.find('volume', id, false))) throw new AgentError('already_exists', `a volume with id ${id} already exists`);
+      if (snapshot.lvs.has(lvName) || (await this.find('volume', id, false, true))) throw new AgentError('already_exists', `a volume with id ${id} already exists`);
       const stale = lv.lv_tags.filter(isAgentTag);
       const tags = encodeTags({ name: body.name ?? body.lv_name, createdAt: this.createdAt(), source: `adopted:${body.lv_name}` });
       await this.lvm('lvrename', [body.vg, body.lv_name, lvName]);
@@ -633,7 +634,7 @@ export class VolumeService {
   }
 
   async unmanageVolume(id: string, lvNameWanted?: string): Promise<{ vg: string; lv_name: string; path: string }> {
-    const found = await this.find('volume', id, false);
+    const found = await this.find('volume', id, false, true);
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
     return this.mutate(cache, async () => {
@@ -660,7 +661,7 @@ export class VolumeService {
   // ---- snapshots ------------------------------------------------------------------------------------
 
   async createSnapshot(body: SnapshotCreate, idempotencyKey?: string): Promise<CreateResult<Snapshot>> {
-    const found = await this.find('volume', body.volume_id, false);
+    const found = await this.find('volume', body.volume_id, false, true);
     if (!found) throw new AgentError('not_found', `volume ${body.volume_id} not found`, { errors: [{ pointer: '/body/volume_id', message: 'not found' }] });
     const { cache } = found;
     const id = body.id ?? (idempotencyKey !== undefined ? idFromIdempotencyKey('snapshot', idempotencyKey) : newId());
@@ -693,7 +694,7 @@ export class VolumeService {
   }
 
   async deleteSnapshot(id: string): Promise<void> {
-    const found = await this.find('snapshot', id, false);
+    const found = await this.find('snapshot', id, false, true);
     if (!found) throw notFound(`snapshot ${id}`);
     const { cache } = found;
     await this.mutate(cache, async () => {
@@ -724,5 +725,15 @@ export class VolumeService {
   /** Snapshot LVs of a volume (for hooks such as the attachment API). */
   snapshotsOfVolume(snapshot: VgSnapshot, lvName: string): LvRow[] {
     return snapshotsOf(snapshot, this.prefix, lvName);
+  }
+
+  /** Runs `work` alone in the VG's mutation queue (metadata changes made by other modules, such as
+   *  attachment tags), then re-reads the VG. */
+  inVgQueue<T>(vg: string, work: (cache: VgCache) => Promise<T>): Promise<T> {
+    const cache = this.cacheFor(vg);
+    return this.mutate(cache, () => {
+      this.commandsRun += 1;
+      return work(cache);
+    });
   }
 }

@@ -115,6 +115,12 @@ export class DataSharedLvmVolume extends cdktf.TerraformDataSource {
     return this._id;
   }
 
+  // lock_modes - computed: true, optional: false, required: false
+  private _lockModes = new cdktf.StringMap(this, "lock_modes");
+  public get lockModes() {
+    return this._lockModes;
+  }
+
   // lv_name - computed: true, optional: false, required: false
   public get lvName() {
     return this.getStringAttribute('lv_name');

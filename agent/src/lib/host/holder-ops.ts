@@ -1,0 +1,99 @@
+// Metadata changes that lvmlockd lets only the LV lock's holder make: extend, COW snapshot create,
+// snapshot removal and revert of an attached volume. The control agent decides them (names, sizes,
+// tags) and sends them to the one host that holds the volume exclusively; that host runs them here.
+// Removing a COW snapshot anywhere else while the origin is active here corrupts data (lvm2 2.03.16
+// accepts it), which is why these never run on a host that does not hold the lock.
+import type { components } from '../../../../openapi/generated/types.js';
+import { AgentError } from '../errors.js';
+import { lvNameProblem, tagProblem } from '../lvm/names.js';
+import { lvKind, type LvRow } from '../lvm/report.js';
+import { addTagArgs } from '../lvm/tags.js';
+import { accessOf, isActive, isOpen, readOnlyConfig, type HostService, type HostVolume } from './activation.js';
+
+type HostSnapshotCreate = components['schemas']['HostSnapshotCreate'];
+
+/** The LV, active here and (with lvmlockd) locked exclusively here, or a 409 saying why not. */
+async function requireHeld(host: HostService, vg: string, lv: string, what: string): Promise<{ row: LvRow; lvs: Map<string, LvRow> }> {
+  const lvs = await host.readVg(vg);
+  const row = lvs.get(lv);
+  if (!row) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
+  if (!isActive(row)) throw new AgentError('lock_conflict', `${vg}/${lv} is not active on host ${host.hostName}: ${what} runs only where the LV is held`);
+  if (host.lockType === 'sanlock') {
+    const volume = await host.getVolume(vg, lv);
+    if (volume.lock_mode !== 'exclusive') {
+      throw new AgentError('lock_conflict', `${vg}/${lv} is held ${volume.lock_mode} on host ${host.hostName}; ${what} needs the LV lock exclusive`);
+    }
+  }
+  return { row, lvs };
+}
+
+function checkName(name: string, pointer: string): void {
+  const problem = lvNameProblem(name);
+  if (problem) throw new AgentError('bad_request', `${name}: ${problem}`, { errors: [{ pointer, message: problem }] });
+}
+
+export function extendHeld(host: HostService, vg: string, lv: string, sizeBytes: number): Promise<HostVolume> {
+  return host.withLv(vg, lv, async () => {
+    const { row } = await requireHeld(host, vg, lv, 'extend');
+    if (sizeBytes < row.lv_size) {
+      throw new AgentError('shrink_not_supported', `${vg}/${lv} is ${row.lv_size} bytes; ${sizeBytes} would shrink it`, { errors: [{ pointer: '/body/size_bytes', message: `must be at least ${row.lv_size}` }] });
+    }
+    if (sizeBytes > row.lv_size) await host.lvm('lvextend', ['-L', `${sizeBytes}b`, `${vg}/${lv}`]);
+    return host.getVolume(vg, lv);
+  });
+}
+
+export function createSnapshotOfHeld(host: HostService, vg: string, lv: string, body: HostSnapshotCreate): Promise<HostVolume> {
+  checkName(body.snapshot_lv_name, '/body/snapshot_lv_name');
+  for (const tag of body.tags ?? []) {
+    const problem = tagProblem(tag);
+    if (problem) throw new AgentError('bad_request', `tag ${tag}: ${problem}`, { errors: [{ pointer: '/body/tags', message: problem }] });
+  }
+  return host.withLv(vg, lv, async () => {
+    const { row, lvs } = await requireHeld(host, vg, lv, 'a snapshot');
+    if (lvs.has(body.snapshot_lv_name)) throw new AgentError('already_exists', `LV ${vg}/${body.snapshot_lv_name} already exists`);
+    const common = ['-y', '-s', '-n', body.snapshot_lv_name, ...addTagArgs(body.tags ?? [])];
+    if (lvKind(row.lv_attr) === 'thin') {
+      if (body.cow_size_bytes !== undefined) throw new AgentError('not_applicable', 'cow_size_bytes applies to snapshots of thick LVs only');
+      await host.lvm('lvcreate', ['-an', ...common, `${vg}/${lv}`]);
+    } else {
+      await host.lvm('lvcreate', [...common, '-L', `${body.cow_size_bytes ?? row.lv_size}b`, `${vg}/${lv}`]);
+    }
+    return host.getVolume(vg, lv);
+  });
+}
+
+export function deleteSnapshotOfHeld(host: HostService, vg: string, lv: string, snapshot: string): Promise<void> {
+  checkName(snapshot, '/path/snapshot');
+  return host.withLv(vg, lv, async () => {
+    const { lvs } = await requireHeld(host, vg, lv, 'removing a snapshot');
+    const snap = lvs.get(snapshot);
+    if (!snap || snap.origin !== lv) throw new AgentError('not_found', `snapshot ${vg}/${snapshot} of ${lv} not found`);
+    await host.lvm('lvremove', ['-y', `${vg}/${snapshot}`]);
+  });
+}
+
+export function revertHeld(host: HostService, vg: string, lv: string, snapshot: string, timeoutMs: number): Promise<HostVolume> {
+  checkName(snapshot, '/body/snapshot_lv_name');
+  return host.withLv(vg, lv, async () => {
+    const { row, lvs } = await requireHeld(host, vg, lv, 'revert');
+    const snap = lvs.get(snapshot);
+    if (!snap || snap.origin !== lv) throw new AgentError('not_found', `snapshot ${vg}/${snapshot} of ${lv} not found`, { errors: [{ pointer: '/body/snapshot_lv_name', message: 'not a snapshot of this LV' }] });
+    if (isOpen(row)) throw new AgentError('in_use', `${vg}/${lv} is open on host ${host.hostName}; stop what uses it (the VM) before reverting`);
+    if (lvKind(row.lv_attr) === 'thin') {
+      // A thin merge into an active origin waits for its next activation: cycle the origin, while
+      // the pool (and so the lock) stays held here.
+      const options = accessOf(row) === 'ro' ? { config: readOnlyConfig(vg, lv) } : {};
+      await host.lvm('lvchange', ['-an', `${vg}/${lv}`]);
+      try {
+        await host.lvm('lvconvert', ['--merge', `${vg}/${snapshot}`]);
+      } finally {
+        await host.lvm('lvchange', ['-aey', `${vg}/${lv}`], options);
+      }
+    } else {
+      // A COW merge of an active, closed origin starts at once and keeps the lock; wait for its end.
+      await host.lvm('lvconvert', ['--merge', '-i', '1', `${vg}/${snapshot}`], { timeoutMs });
+    }
+    return host.getVolume(vg, lv);
+  });
+}
