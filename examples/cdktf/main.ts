@@ -78,6 +78,8 @@ class SharedLvmDemo extends TerraformStack {
       dependsOn: [sharedOnA, sharedOnB],
     });
 
+    // Not free_gib: terraform reads the data source before the volumes exist, so that output would
+    // change on every plan after an apply (and whenever anything else uses the VG).
     new TerraformOutput(this, 'vg_lock_type', { value: vg.lockType });
     new TerraformOutput(this, 'app_device_path_on_b', { value: appOnB.devicePath });
     new TerraformOutput(this, 'app_lock_mode_on_b', { value: appOnB.lockMode });

@@ -87,6 +87,7 @@ test('terraform applies the synthesized stack against the lab, a second plan is 
   const outputs = JSON.parse((await w.ok('output', '-json')).stdout) as Record<string, { value: unknown }>;
   const devicePath = new RegExp(`^/dev/${LAB_VG}/${LV_PREFIX}vol-`);
   assert.match(String(outputs.app_device_path_on_b?.value), devicePath);
+  assert.equal(outputs.vg_lock_type?.value, 'sanlock');
   assert.equal(outputs.app_lock_mode_on_b?.value, 'exclusive');
   assert.deepEqual(outputs.shared_lock_modes?.value, { a: 'shared', b: 'shared' });
   const paths = outputs.shared_device_paths?.value as { a: string; b: string };
