@@ -12,7 +12,12 @@ const LOG_FILE = '/tmp/agt-agent.log';
 
 /** The lab is started and stopped by `make` (the lead's targets), never by these tests. */
 export async function requireLab(): Promise<void> {
-  if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` (make test does it) before the agent integration tests');
+  // labIsUp probes each guest with a 5 s timeout: under load one probe can miss, so ask three times.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await labIsUp()) return;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+  throw new Error('the lab is not up: run `make lab-up` (make test does it) before the agent integration tests');
 }
 
 /** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. */
