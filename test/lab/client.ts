@@ -3,6 +3,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, ftruncateSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -41,16 +42,31 @@ function token(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-async function post(node: LabNode, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${EXEC_PORTS[node]}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs + 10_000),
+// node:http with a fresh connection per call: a kept-alive socket that QEMU's user network dropped
+// while a long command (a terraform apply) ran made fetch fail with "fetch failed".
+function post(node: LabNode, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({
+      host: '127.0.0.1', port: EXEC_PORTS[node], path, method: 'POST', agent: false,
+      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      timeout: timeoutMs + 10_000,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          const json = JSON.parse(Buffer.concat(chunks).toString()) as { error?: string };
+          if ((res.statusCode ?? 500) >= 400) reject(new Error(`lab exec server on node ${node}: ${res.statusCode} ${json.error ?? ''}`));
+          else resolve(json);
+        } catch (e) { reject(new Error(`lab exec server on node ${node}: unreadable answer (${(e as Error).message})`)); }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`lab exec server on node ${node}: no answer within ${timeoutMs + 10_000} ms`)));
+    req.on('error', (e) => reject(new Error(`lab exec server on node ${node} unreachable: ${e.message}`)));
+    req.end(payload);
   });
-  const json = await res.json() as { error?: string };
-  if (!res.ok) throw new Error(`lab exec server on node ${node}: ${res.status} ${json.error ?? ''}`);
-  return json;
 }
 
 /** Runs argv (no shell) as root in a guest; resolves with its exit code and output, never throws on a non-zero exit. */
