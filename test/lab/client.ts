@@ -199,7 +199,13 @@ export interface UpOptions { freshDirs?: string[]; bootTimeoutMs?: number }
 
 /** Starts the lab unless it is already up. Idempotent; leaves nothing running when it fails. */
 export async function labUp(opts: UpOptions = {}): Promise<void> {
-  if (await labIsUp()) { log('already up'); return; }
+  if (await labIsUp()) {
+    // A lab booted from another checkout runs that checkout's guest scripts and serves this one's
+    // files through a cached share: start afresh from this one.
+    const owner = existsSync(join(labRunDir, 'project')) ? readFileSync(join(labRunDir, 'project'), 'utf8') : '';
+    if (owner === projectDir) { log('already up'); return; }
+    log(`the running lab was started from ${owner || 'another checkout'}: restarting it from ${projectDir}`);
+  }
   if (LAB_NODES.some((n) => pidOf(n) !== undefined)) { log('a half-started lab is running: stopping it first'); await labDown(); }
   const t0 = Date.now();
   await promisify(execFile)('bash', [join(projectDir, 'test/lab/build-image.sh')], { maxBuffer: 1 << 24 })
@@ -209,6 +215,7 @@ export async function labUp(opts: UpOptions = {}): Promise<void> {
   mkdirSync(labRunDir, { recursive: true });
   const tok = randomBytes(24).toString('hex');
   writeFileSync(join(labRunDir, 'token'), tok, { mode: 0o600 });
+  writeFileSync(join(labRunDir, 'project'), projectDir);
   for (let i = 0; i < LAB_PVS.length; i++) {
     const fd = openSync(join(labRunDir, `shared${i}.raw`), 'w');
     ftruncateSync(fd, diskSize); // sparse: costs only what the guests write
