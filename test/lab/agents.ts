@@ -3,7 +3,8 @@
 // terraform or a browser on this machine reach a's agent, and a reaches b's through 10.0.2.2.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from './client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from './client.js';
+import { labHttp } from './http.js';
 
 export interface AgentOptions { token: string; lvPrefix: string; thinPool?: string }
 export interface LabAgent { node: LabNode; url: string; pid: number; stop(): Promise<void>; log(): Promise<string> }
@@ -20,9 +21,7 @@ function agentEntry(): string {
 
 async function status(node: LabNode, path: string, token: string, timeoutMs = 3000): Promise<number> {
   try {
-    const res = await fetch(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
+    return (await labHttp(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${token}` }, timeoutMs })).status;
   } catch { return 0; }
 }
 
@@ -44,7 +43,7 @@ export async function startAgent(node: LabNode, opts: AgentOptions): Promise<Lab
   const log = async () => (await labExec(node, ['tail', '-n', '60', logFile(node)])).stdout;
   const stop = async () => {
     await labExec(node, ['kill', String(pid)]).catch(() => undefined);
-    for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await sleep(500);
+    await labAwaitExit(node, pid);
   };
   const deadline = Date.now() + 300_000;
   while ((await status(node, `/v1/vgs/${LAB_VG}`, opts.token, 30_000)) !== 200) {

@@ -3,10 +3,10 @@
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, ftruncateSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { labHttp } from './http.js';
 
 export type LabNode = 'a' | 'b';
 export const LAB_NODES: readonly LabNode[] = ['a', 'b'];
@@ -42,31 +42,18 @@ function token(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-// node:http with a fresh connection per call: a kept-alive socket that QEMU's user network dropped
-// while a long command (a terraform apply) ran made fetch fail with "fetch failed".
-function post(node: LabNode, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      host: '127.0.0.1', port: EXEC_PORTS[node], path, method: 'POST', agent: false,
-      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      timeout: timeoutMs + 10_000,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        try {
-          const json = JSON.parse(Buffer.concat(chunks).toString()) as { error?: string };
-          if ((res.statusCode ?? 500) >= 400) reject(new Error(`lab exec server on node ${node}: ${res.statusCode} ${json.error ?? ''}`));
-          else resolve(json);
-        } catch (e) { reject(new Error(`lab exec server on node ${node}: unreadable answer (${(e as Error).message})`)); }
-      });
-      res.on('error', reject);
+async function post(node: LabNode, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  let reply;
+  try {
+    reply = await labHttp(`http://127.0.0.1:${EXEC_PORTS[node]}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${token()}` }, body, timeoutMs: timeoutMs + 10_000,
     });
-    req.on('timeout', () => req.destroy(new Error(`lab exec server on node ${node}: no answer within ${timeoutMs + 10_000} ms`)));
-    req.on('error', (e) => reject(new Error(`lab exec server on node ${node} unreachable: ${e.message}`)));
-    req.end(payload);
-  });
+  } catch (e) {
+    throw new Error(`lab exec server on node ${node} unreachable: ${(e as Error).message}`);
+  }
+  if (typeof reply.body !== 'object' || reply.body === null) throw new Error(`lab exec server on node ${node}: unreadable answer (${reply.status})`);
+  if (reply.status >= 400) throw new Error(`lab exec server on node ${node}: ${reply.status} ${(reply.body as { error?: string }).error ?? ''}`);
+  return reply.body;
 }
 
 /** Runs argv (no shell) as root in a guest; resolves with its exit code and output, never throws on a non-zero exit. */
@@ -80,6 +67,15 @@ export async function labRun(node: LabNode, argv: string[], opts: ExecOptions = 
   const r = await labExec(node, argv, opts);
   if (r.code !== 0) throw new Error(`node ${node}: ${argv.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
+}
+
+/** Waits up to `graceMs` for a guest process (already sent SIGTERM) to exit, then kills it. */
+export async function labAwaitExit(node: LabNode, pid: number, graceMs = 15_000): Promise<void> {
+  const alive = async () => (await labExec(node, ['kill', '-0', String(pid)])).code === 0;
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline && (await alive());) await sleep(500);
+  if (!(await alive())) return;
+  await labExec(node, ['kill', '-9', String(pid)]);
+  for (let i = 0; i < 20 && (await alive()); i++) await sleep(250);
 }
 
 /** Starts a detached background process in a guest. */

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LAB_VG, labExec, labRun } from '../../lab/client.js';
+import { labHttp } from '../../lab/http.js';
 import {
   AUTH, LV_PREFIX, THIN_POOL, heldLocks, rawLvs, readMarker, removeOurLvs, requireLab, startLabAgent, writeMarker, type LabAgent,
 } from './lab-agent.js';
@@ -17,20 +18,8 @@ interface Reply {
 }
 
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${agent.url}${path}`, {
-    method,
-    headers: { ...AUTH, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(300_000),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON (metrics, docs)
-  }
-  return { status: response.status, body: parsed, type: response.headers.get('content-type') ?? '' };
+  const reply = await labHttp(`${agent.url}${path}`, { method, headers: { ...AUTH, ...headers }, body, timeoutMs: 300_000 });
+  return { status: reply.status, body: reply.body, type: String(reply.headers['content-type'] ?? '') };
 }
 
 /** Total external commands the agent has run, from its own /metrics. */
@@ -59,11 +48,11 @@ describe('agent in control mode on the lab VG', { timeout: 1_500_000 }, () => {
   });
 
   test('system endpoints: health without a token, 401 without one elsewhere, contract, docs, metrics', async () => {
-    const health = await fetch(`${agent.url}/healthz`);
-    assert.deepEqual(await health.json(), { status: 'ok', mode: 'control', version: '0.1.0' });
-    const anonymous = await fetch(`${agent.url}/v1/vgs`);
+    const health = await labHttp(`${agent.url}/healthz`);
+    assert.deepEqual(health.body, { status: 'ok', mode: 'control', version: '0.1.0' });
+    const anonymous = await labHttp(`${agent.url}/v1/vgs`);
     assert.equal(anonymous.status, 401);
-    assert.match(anonymous.headers.get('content-type') ?? '', /application\/problem\+json/);
+    assert.match(String(anonymous.headers['content-type'] ?? ''), /application\/problem\+json/);
     assert.equal((await api('GET', '/openapi.json')).body.openapi, '3.1.0');
     assert.match((await api('GET', '/docs')).type, /text\/html/);
     assert.match(String((await api('GET', '/metrics')).body), /sharedlvm_lvm_call_duration_seconds/);

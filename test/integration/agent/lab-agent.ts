@@ -2,7 +2,8 @@
 // tests and the benchmark. Everything it creates starts with LV_PREFIX, and it cleans up after itself.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { labHttp } from '../../lab/http.js';
 
 export const LV_PREFIX = 'agt-';
 export const THIN_POOL = `${LV_PREFIX}pool`;
@@ -39,8 +40,7 @@ export interface LabAgent {
 
 async function healthy(url: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
-    return response.ok;
+    return (await labHttp(`${url}/healthz`, { timeoutMs: 3000 })).status === 200;
   } catch {
     return false;
   }
@@ -81,7 +81,7 @@ export async function startLabAgent(options: { node?: LabNode; mode?: 'control' 
     log,
     async stop() {
       await labExec(node, ['kill', String(pid)]);
-      for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
+      await labAwaitExit(node, pid);
     },
   };
 }

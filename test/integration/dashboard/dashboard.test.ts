@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { LAB_VG, projectDir } from '../../lab/client.js';
+import { labHttp } from '../../lab/http.js';
 import { startAgents, type LabAgent } from '../../lab/agents.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -16,14 +17,8 @@ let agents: { a: LabAgent; b: LabAgent } | undefined;
 let browser: Browser | undefined;
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(agents!.a.url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-    signal: AbortSignal.timeout(300_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  const reply = await labHttp(agents!.a.url + path, { method, headers: { authorization: `Bearer ${TOKEN}` }, body, timeoutMs: 300_000 });
+  return { status: reply.status, body: reply.body };
 }
 
 before(async () => {

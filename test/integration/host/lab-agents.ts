@@ -3,7 +3,8 @@
 // starts with LV_PREFIX; removeOurLvs() cleans up.
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { labHttp } from '../../lab/http.js';
 
 export const LV_PREFIX = 'hm-';
 export const THIN_POOL = `${LV_PREFIX}pool`;
@@ -50,14 +51,8 @@ const forwarded = (port: number) => port === GUEST_AGENT_PORT;
 async function request(node: LabNode, port: number, method: string, path: string, body?: unknown, timeoutMs = 300_000): Promise<Reply> {
   const payload = body !== undefined ? JSON.stringify(body) : undefined;
   if (forwarded(port)) {
-    const started = Date.now();
-    const response = await fetch(`${labAgentUrl(node)}${path}`, {
-      method,
-      headers: { ...AUTH, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { body: payload } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { status: response.status, body: parse(await response.text()), seconds: (Date.now() - started) / 1000 };
+    const reply = await labHttp(`${labAgentUrl(node)}${path}`, { method, headers: AUTH, body: payload, timeoutMs });
+    return { status: reply.status, body: reply.body, seconds: reply.seconds };
   }
   const argv = ['curl', '-sS', '-X', method, '-H', `authorization: ${AUTH.authorization}`, '-w', '\n%{http_code} %{time_total}', '--max-time', String(timeoutMs / 1000)];
   if (payload !== undefined) argv.push('-H', 'content-type: application/json', '--data-binary', '@-');
@@ -159,7 +154,7 @@ async function spawnAgent(node: LabNode, port: number, timeoutMs: number): Promi
     startSeconds: (Date.now() - started) / 1000,
     async stop() {
       await labExec(node, ['kill', String(pid)]).catch(() => undefined);
-      for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
+      await labAwaitExit(node, pid);
     },
   };
 }

@@ -5,7 +5,8 @@
 // Everything they create is an LV named cdk-...; removeOurLvs() cleans up, also after a failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { labHttp } from '../../../lab/http.js';
 
 export const LV_PREFIX = 'cdk-';
 export const TOKEN = 'cdktf-acceptance-token-0123456789';
@@ -27,11 +28,8 @@ function agentEntry(): string {
 
 async function get(node: LabNode, path: string, timeoutMs = 3000): Promise<{ status: number; body: unknown }> {
   try {
-    const res = await fetch(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${TOKEN}` }, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text();
-    let body: unknown = text;
-    try { body = JSON.parse(text); } catch { /* not JSON */ }
-    return { status: res.status, body };
+    const reply = await labHttp(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${TOKEN}` }, timeoutMs });
+    return { status: reply.status, body: reply.body };
   } catch {
     return { status: 0, body: undefined };
   }
@@ -67,7 +65,7 @@ async function startAgent(node: LabNode): Promise<LabAgent> {
   const log = async () => (await labExec(node, ['tail', '-n', '60', logFile(node)])).stdout;
   const stop = async () => {
     await labExec(node, ['kill', String(pid)]).catch(() => undefined);
-    for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
+    await labAwaitExit(node, pid);
   };
   const deadline = Date.now() + 300_000;
   // Ours answers /healthz and accepts our token (another suite's agent would not).

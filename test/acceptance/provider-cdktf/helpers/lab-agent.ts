@@ -2,7 +2,8 @@
 // answers, stopped again afterwards. Volumes it makes are LVs named tfp-vol-<id> (our prefix).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { labHttp } from '../../../lab/http.js';
 
 export const LV_PREFIX = 'tfp-';
 export const TOKEN = 'provider-acceptance-token-0123456789';
@@ -16,8 +17,7 @@ export interface LabAgent {
 
 async function answers(url: string, path = '/healthz', token?: string): Promise<number> {
   try {
-    const res = await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(3000) });
-    return res.status;
+    return (await labHttp(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, timeoutMs: 3000 })).status;
   } catch {
     return 0;
   }
@@ -56,7 +56,7 @@ export async function startLabAgent(node: LabNode = 'a'): Promise<LabAgent> {
     token: TOKEN,
     async stop() {
       await labExec(node, ['kill', String(pid)]);
-      for (let i = 0; i < 30 && (await labExec(node, ['kill', '-0', String(pid)])).code === 0; i++) await new Promise((r) => setTimeout(r, 500));
+      await labAwaitExit(node, pid);
     },
   };
 }
