@@ -48,14 +48,16 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     },
     ...(config.lvm.config ? { lvmConfig: config.lvm.config } : {}),
   });
+  // Host mode (and all): activation on this host.
+  const host = config.mode === 'control' ? undefined : new HostService({ config, runner, logger });
   const service = new VolumeService({
     config,
     runner,
     logger,
     onCacheRead: (hit) => metrics.cacheReads.inc({ result: hit ? 'hit' : 'miss' }),
+    ...(config.mode === 'all' && host ? { hostName: host.hostName } : {}),
   });
-  // Host mode (and all): activation on this host. Control mode (and all): attachments over the hosts.
-  const host = config.mode === 'control' ? undefined : new HostService({ config, runner, logger });
+  // Control mode (and all): attachments over the hosts.
   const attachments = config.mode === 'host' ? undefined : new AttachmentService({
     config, volumes: service, runner, logger,
     hosts: new HostRegistry(config, host ? new LocalHostAgent(host.hostName, host, config.copy_timeout_ms) : undefined),
@@ -81,6 +83,11 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     await service.refreshAll();
   } catch (error) {
     logger.warn({ err: error }, 'first read of the volume groups failed; reads will retry');
+  }
+  // Long operations an earlier run left in LVM (moves, wipes, retypes) are picked up again.
+  if (config.mode !== 'host') {
+    const resumed = await service.resumeOperations();
+    if (resumed.length > 0) logger.info({ operations: resumed.map((op) => ({ id: op.id, kind: op.kind, volume: op.volume_id, state: op.state })) }, 'resumed operations left by an earlier run');
   }
   const refreshTimer = config.cache_ttl_ms > 0
     ? setInterval(() => {

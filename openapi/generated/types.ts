@@ -223,6 +223,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/volumes/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a volume's extents to another PV of its volume group, online (pvmove), as an operation.
+         * @description Runs where the LV lock allows it: on this agent's host when the volume is detached or attached
+         *     here; a volume attached to another host exclusively is moved by that host's agent; a
+         *     multi-attached (shared) volume is refused. Answers 202 with the operation; poll
+         *     `/v1/operations/{id}`. The move survives an agent restart (lvmpolld keeps polling; the agent
+         *     resumes tracking it, or restarts the polling when it was lost).
+         */
+        post: operations["moveVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/volumes/{id}/retype": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a detached volume's volume group and/or type (thick, thin) by copy; it keeps its id.
+         * @description A new LV is made in the target, the data is copied (thin targets stay sparse), then the old LV
+         *     is removed and the new one takes the volume's name. Refused while the volume is attached or
+         *     has snapshots. An agent restart during the copy removes the half-made copy and reports the
+         *     operation failed (the volume is unchanged); after the copy it finishes the switch.
+         */
+        post: operations["retypeVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Long operations (moves, retypes, wipes) of this agent, running and recently finished. */
+        get: operations["listOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One operation. */
+        get: operations["getOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/snapshots": {
         parameters: {
             query?: never;
@@ -641,6 +722,43 @@ export interface components {
         WipeMode: "none" | "zero" | "discard";
         /** @enum {string} */
         VolumeType: "thick" | "thin";
+        /** @description A physical volume of the volume group, as lvm names it (e.g. `/dev/vdb`). */
+        PvPath: string;
+        VolumeMove: {
+            pv: components["schemas"]["PvPath"];
+        };
+        VolumeRetype: {
+            /** @description Target volume group (default the current one). */
+            vg?: components["schemas"]["VgName"];
+            /** @description Target type (default the current one). */
+            type?: components["schemas"]["VolumeType"];
+        };
+        /** @enum {string} */
+        OperationState: "running" | "succeeded" | "failed";
+        Operation: {
+            id: string;
+            /** @enum {string} */
+            kind: "move" | "retype" | "wipe";
+            volume_id: string;
+            /** @description The volume group the volume was in when the operation started. */
+            vg: string;
+            /** @description move: the target PV; retype: `vg/type`; wipe: the mode. */
+            target: string | null;
+            /** @description The host the work runs on. */
+            host: string;
+            state: components["schemas"]["OperationState"];
+            percent: number;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            /** @description Found running by this agent process after a restart and tracked (or resumed) from there. */
+            resumed: boolean;
+            error: components["schemas"]["Problem"] | null;
+        };
+        OperationList: {
+            items: components["schemas"]["Operation"][];
+        };
         VolumeCreate: {
             id?: components["schemas"]["ObjectId"];
             name: components["schemas"]["ObjectName"];
@@ -722,6 +840,10 @@ export interface components {
             snapshot_ids: string[];
             attachments: components["schemas"]["Attachment"][];
             tags: string[];
+            /** @description The physical volumes the volume's extents are on (thick volumes; a thin volume's live in its pool). */
+            pvs?: string[];
+            /** @description A running operation on the volume (move, retype). */
+            operation_id?: string | null;
         };
         VolumeList: {
             items: components["schemas"]["Volume"][];
@@ -1073,6 +1195,7 @@ export interface components {
         /** @description Re-read LVM instead of answering from the agent's cache. */
         Refresh: "true" | "false";
         VgPath: components["schemas"]["VgName"];
+        OperationIdPath: string;
         VolumeIdPath: components["schemas"]["ObjectId"];
         SnapshotIdPath: components["schemas"]["ObjectId"];
         /** @description Any opaque string; a create repeated with the same key never makes a second object. */
@@ -1389,6 +1512,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /**
+             * @description With `wipe`: the volume is gone from the API at once (its LV is renamed out of the way, so
+             *     it can no longer be attached) and the wipe runs as this operation; the space is free once
+             *     it succeeded. An agent restart resumes the wipe.
+             */
+            202: {
+                headers: {
+                    /** @description The operation. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
             /** @description Deleted. */
             204: {
                 headers: {
@@ -1497,6 +1635,126 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    moveVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["VolumeIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeMove"];
+            };
+        };
+        responses: {
+            /** @description The move started (or the volume was already there: then it is `succeeded` at once). */
+            202: {
+                headers: {
+                    /** @description The operation. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    retypeVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["VolumeIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeRetype"];
+            };
+        };
+        responses: {
+            /** @description The retype started (or nothing was to change: `succeeded` at once). */
+            202: {
+                headers: {
+                    /** @description The operation. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    listOperations: {
+        parameters: {
+            query?: {
+                volume_id?: components["schemas"]["ObjectId"];
+                state?: components["schemas"]["OperationState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                operation_id: components["parameters"]["OperationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The operation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     listSnapshots: {

@@ -234,9 +234,20 @@ test('delete with wipe=zero zeroes the activated thick LV first; wipe on thin is
   await createVolume({ id: 'v1', name: 'db', size_gib: 1 });
   fake.clearCalls();
   const deleted = await request(app).delete('/v1/volumes/v1?wipe=zero').set(AUTH);
-  assert.equal(deleted.status, 204);
-  const steps = fake.calls().filter((argv) => argv[0] !== 'lvs').map((argv) => argv.slice(0, 2).join(' '));
-  assert.deepEqual(steps, ['lvchange -aey', 'blkdiscard --zeroout', 'lvchange -an', 'lvremove -y']);
+  assert.equal(deleted.status, 202, JSON.stringify(deleted.body));
+  assert.equal(deleted.body.kind, 'wipe');
+  assert.equal(deleted.headers.location, `/v1/operations/${deleted.body.id}`);
+  assert.equal((await request(app).get('/v1/volumes/v1').set(AUTH)).status, 404, 'gone from the API at once');
+  let op = deleted.body;
+  for (let i = 0; i < 600 && op.state === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    op = (await request(app).get(`/v1/operations/${op.id}`).set(AUTH)).body;
+  }
+  assert.equal(op.state, 'succeeded', JSON.stringify(op));
+  assert.equal(op.percent, 100);
+  // The wipe runs in chunks (progress after each): consecutive blkdiscard calls counted as one step.
+  const steps = fake.calls().filter((argv) => argv[0] !== 'lvs').map((argv) => argv.slice(0, 2).join(' ')).filter((step, i, all) => step !== all[i - 1]);
+  assert.deepEqual(steps, ['lvrename labvg', 'lvchange --addtag', 'lvchange -aey', 'blkdiscard --zeroout', 'lvchange -an', 'lvremove -y']);
   await createVolume({ id: 't1', name: 'a', size_gib: 1, type: 'thin' });
   const thin = await request(app).delete('/v1/volumes/t1?wipe=discard').set(AUTH);
   assert.equal(thin.status, 422);

@@ -68,6 +68,9 @@ sanlock daemon -w 0 -e "node-$node" || fail "sanlock daemon"
 for _ in $(seq 50); do [ -S /run/sanlock/sanlock.sock ] && break; sleep 0.1; done
 lvmlockd -o 3 || fail "lvmlockd"
 for _ in $(seq 50); do [ -S /run/lvm/lvmlockd.socket ] && break; sleep 0.1; done
+# pvmove under lvmlockd refuses to run without lvmpolld (it polls the move and survives its caller).
+lvmpolld -t 0 || fail "lvmpolld"
+for _ in $(seq 50); do [ -S /run/lvm/lvmpolld.socket ] && break; sleep 0.1; done
 
 mkdir -p /var/log/lab
 LAB_TOKEN=$token nohup /usr/bin/node "$project/test/lab/guest/exec-server.mjs" >/var/log/lab/exec-server.log 2>&1 &

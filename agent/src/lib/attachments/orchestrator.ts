@@ -177,6 +177,7 @@ export class AttachmentService {
     return this.queue.run(body.volume_id, async () => {
       const ctx = await this.context(body.volume_id, '/body/volume_id');
       if (ctx.volume.status !== 'available') throw new AgentError('in_use', `volume ${body.volume_id} is still being created`);
+      this.refuseDuringOperation(body.volume_id);
       const existing = ctx.attachments.find((a) => a.host === body.host);
       if (existing) {
         if (existing.mode !== mode) {
@@ -255,10 +256,17 @@ export class AttachmentService {
 
   // ---- live migration hand-off ----------------------------------------------------------------------
 
+  /** A move or retype owns the volume's activation until it ends (it activates and deactivates it). */
+  private refuseDuringOperation(volumeId: string): void {
+    const running = this.volumes.operations.runningFor(volumeId);
+    if (running) throw new AgentError('in_use', `volume ${volumeId} has a running ${running.kind} operation (${running.id}); attach it when that has ended`);
+  }
+
   startMigration(body: MigrationCreate): Promise<Migration> {
     const target = this.hosts.get(body.to_host, '/body/to_host');
     return this.queue.run(body.volume_id, async () => {
       const ctx = await this.context(body.volume_id, '/body/volume_id');
+      this.refuseDuringOperation(body.volume_id);
       if (ctx.migration) throw new AgentError('migration_in_progress', `volume ${body.volume_id} is already moving from ${ctx.migration.from} to ${ctx.migration.to}`);
       let from = body.from_host;
       if (from === undefined) {

@@ -17,6 +17,9 @@ export type Handler = (input: ValidatedInput) => Promise<HandlerResult>;
 
 const refresh = (input: ValidatedInput) => input.query.refresh === 'true';
 
+/** 202 with the operation and where to poll it. */
+const accepted = (operation: Schemas['Operation']): HandlerResult => ({ status: 202, body: operation, headers: { Location: `/v1/operations/${operation.id}` } });
+
 export function apiHandlers(service: VolumeService): Record<string, Handler> {
   return {
     listVolumeGroups: async (input) => ({ status: 200, body: { items: await service.listVolumeGroups(refresh(input)) } satisfies Schemas['VolumeGroupList'] }),
@@ -39,9 +42,17 @@ export function apiHandlers(service: VolumeService): Record<string, Handler> {
     getVolume: async (input) => ({ status: 200, body: await service.getVolume(input.params.id!, refresh(input)) }),
     updateVolume: async (input) => ({ status: 200, body: await service.updateVolume(input.params.id!, input.body as Body<'updateVolume'>) }),
     deleteVolume: async (input) => {
-      await service.deleteVolume(input.params.id!, (input.query.wipe as Schemas['WipeMode'] | undefined) ?? 'none');
-      return { status: 204 };
+      const operation = await service.deleteVolume(input.params.id!, (input.query.wipe as Schemas['WipeMode'] | undefined) ?? 'none');
+      return operation ? accepted(operation) : { status: 204 };
     },
+    moveVolume: async (input) => accepted(await service.moveVolume(input.params.id!, (input.body as Body<'moveVolume'>).pv)),
+    retypeVolume: async (input) => accepted(await service.retypeVolume(input.params.id!, input.body as Body<'retypeVolume'>)),
+    listOperations: async (input) => {
+      const { volume_id, state } = input.query;
+      const items = service.operations.list({ ...(volume_id ? { volumeId: volume_id } : {}), ...(state ? { state: state as Schemas['OperationState'] } : {}) });
+      return { status: 200, body: { items } satisfies Schemas['OperationList'] };
+    },
+    getOperation: async (input) => ({ status: 200, body: service.operations.get(input.params.operation_id!) }),
     revertVolume: async (input) => ({ status: 200, body: await service.revertVolume(input.params.id!, (input.body as Body<'revertVolume'>).snapshot_id) }),
     unmanageVolume: async (input) => {
       const body = input.body as Body<'unmanageVolume'> | undefined;

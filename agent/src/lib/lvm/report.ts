@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { LvmError } from './errors.js';
 
-export type ReportKind = 'lv' | 'vg';
+export type ReportKind = 'lv' | 'vg' | 'pv';
 
 const reportDocument = z.object({
   report: z.array(z.record(z.string(), z.unknown())).min(1),
@@ -54,7 +54,7 @@ const tagList = z.string().transform((value) => (value === '' ? [] : value.split
 
 export const LV_FIELDS = [
   'vg_name', 'lv_name', 'lv_uuid', 'lv_attr', 'lv_size', 'origin', 'origin_size', 'pool_lv',
-  'data_percent', 'metadata_percent', 'lv_tags', 'lv_time',
+  'data_percent', 'metadata_percent', 'lv_tags', 'lv_time', 'devices', 'move_pv', 'copy_percent',
 ] as const;
 
 export const lvRow = z.object({
@@ -70,6 +70,11 @@ export const lvRow = z.object({
   metadata_percent: percent,
   lv_tags: tagList,
   lv_time: z.string(),
+  /** `/dev/vda(0),/dev/vdb(12)`; `pvmove0(0)` while the LV is being moved. */
+  devices: z.string().default(''),
+  /** pvmove LVs (`[pvmove0]`): the source PV and the share copied so far. */
+  move_pv: z.string().default(''),
+  copy_percent: percent.default(null),
 });
 export type LvRow = z.infer<typeof lvRow>;
 
@@ -92,6 +97,31 @@ export const vgRow = z.object({
   vg_mda_size: bytes,
 });
 export type VgRow = z.infer<typeof vgRow>;
+
+export const PV_FIELDS = ['pv_name', 'vg_name', 'pv_size', 'pv_free'] as const;
+
+export const pvRow = z.object({
+  pv_name: z.string(),
+  vg_name: z.string(),
+  pv_size: bytes,
+  pv_free: bytes,
+});
+export type PvRow = z.infer<typeof pvRow>;
+
+/** The PVs in an LV's `devices` field (`/dev/vda(0),/dev/vdb(12)`), without pvmove/sub-LV entries. */
+export function devicesPvs(devices: string): string[] {
+  const out: string[] = [];
+  for (const entry of devices.split(',')) {
+    const name = entry.trim().replace(/\(\d+\)$/, '');
+    if (name.startsWith('/') && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** The pvmove LV (`pvmove0`) an LV's extents are being moved through, if any. */
+export function movingThrough(devices: string): string | undefined {
+  return /(?:^|,)\s*(pvmove\d+)\(\d+\)/.exec(devices)?.[1];
+}
 
 /** What lv_attr's first character says about the LV's type. */
 export function lvKind(attr: string): 'thin-pool' | 'thin' | 'cow-snapshot' | 'origin' | 'merging-origin' | 'merging-snapshot' | 'linear' | 'other' {

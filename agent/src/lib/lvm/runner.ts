@@ -65,7 +65,7 @@ export class Runner {
     row: z.ZodType<T>,
     options: RunOptions = {},
   ): Promise<T[]> {
-    const subcommand = kind === 'lv' ? 'lvs' : 'vgs';
+    const subcommand = kind === 'lv' ? 'lvs' : kind === 'pv' ? 'pvs' : 'vgs';
     const argv = [...REPORT_FLAGS, '-o', fields.join(','), ...args];
     const { stdout } = await this.lvm(subcommand, argv, options);
     return parseReport(stdout, kind, row, [this.lvmPath, subcommand, ...argv]);

@@ -19,6 +19,10 @@ export interface ObjectTags {
   userTags?: string[];
   /** Attachments recorded by the attachment API (host mode issue): `host:mode`. */
   attachments?: string[];
+  /** The long operation an LV is part of (its id), so a restarted agent reports it under that id. */
+  operation?: string;
+  /** A volume being deleted with a wipe (`del-` LV): the mode, so a restart resumes it. */
+  wipe?: 'zero' | 'discard';
 }
 
 const KEY = {
@@ -30,6 +34,8 @@ const KEY = {
   requestHash: 'slvm.req=',
   userTag: 'slvm.tag.',
   attachment: 'slvm.att=',
+  operation: 'slvm.op=',
+  wipe: 'slvm.wipe=',
 } as const;
 
 /** The LVM tags for `tags`, each checked against LVM's tag rules. */
@@ -43,6 +49,8 @@ export function encodeTags(tags: ObjectTags): string[] {
   if (tags.requestHash !== undefined) out.push(KEY.requestHash + tags.requestHash);
   for (const tag of tags.userTags ?? []) out.push(KEY.userTag + tag);
   for (const attachment of tags.attachments ?? []) out.push(KEY.attachment + attachment);
+  if (tags.operation !== undefined) out.push(KEY.operation + tags.operation);
+  if (tags.wipe !== undefined) out.push(KEY.wipe + tags.wipe);
   for (const tag of out) {
     const problem = tagProblem(tag);
     if (problem) throw new Error(`tag ${JSON.stringify(tag)} ${problem}`);
@@ -61,6 +69,8 @@ export function decodeTags(lvTags: readonly string[]): ObjectTags {
     else if (tag.startsWith(KEY.requestHash)) tags.requestHash = tag.slice(KEY.requestHash.length);
     else if (tag.startsWith(KEY.userTag)) tags.userTags!.push(tag.slice(KEY.userTag.length));
     else if (tag.startsWith(KEY.attachment)) tags.attachments!.push(tag.slice(KEY.attachment.length));
+    else if (tag.startsWith(KEY.operation)) tags.operation = tag.slice(KEY.operation.length);
+    else if (tag === `${KEY.wipe}zero` || tag === `${KEY.wipe}discard`) tags.wipe = tag.slice(KEY.wipe.length) as 'zero' | 'discard';
   }
   return tags;
 }

@@ -25,6 +25,25 @@ export function parseLvName(prefix: string, lvName: string): { kind: ObjectKind;
   return null;
 }
 
+/** Work LVs of long operations: a volume being deleted with a wipe, the copy a retype fills. They
+ *  are not volumes (not listed), and their names carry the volume id for a restarted agent. */
+export type WorkKind = 'deleting' | 'retyping';
+const WORK_INFIX: Record<WorkKind, string> = { deleting: 'del-', retyping: 'rt-' };
+
+export function workLvName(prefix: string, kind: WorkKind, id: string): string {
+  return `${prefix}${WORK_INFIX[kind]}${id}`;
+}
+
+export function parseWorkLvName(prefix: string, lvName: string): { kind: WorkKind; id: string } | null {
+  if (!lvName.startsWith(prefix)) return null;
+  const rest = lvName.slice(prefix.length);
+  for (const kind of ['deleting', 'retyping'] as const) {
+    const infix = WORK_INFIX[kind];
+    if (rest.startsWith(infix) && ID_PATTERN.test(rest.slice(infix.length))) return { kind, id: rest.slice(infix.length) };
+  }
+  return null;
+}
+
 export function newId(): string {
   return randomUUID();
 }

@@ -1,6 +1,6 @@
 // API objects (types generated from the OpenAPI document) built from LVM report rows and tags.
 import type { components } from '../../../../openapi/generated/types.js';
-import { lvKind, lvTimeToIso, type LvRow } from '../lvm/report.js';
+import { devicesPvs, lvKind, lvTimeToIso, type LvRow } from '../lvm/report.js';
 import { decodeTags } from '../lvm/tags.js';
 import type { VgSnapshot } from './cache.js';
 import { parseLvName } from './ids.js';
@@ -66,6 +66,7 @@ export function toVolume(lv: LvRow, snapshot: VgSnapshot, prefix: string): Volum
     snapshot_ids: snapshotsOf(snapshot, prefix, lv.lv_name).map((snap) => parseLvName(prefix, snap.lv_name)!.id),
     attachments: (tags.attachments ?? []).map(parseAttachment).filter((a): a is Attachment => a !== null),
     tags: tags.userTags ?? [],
+    pvs: thin ? [] : devicesPvs(lv.devices),
   };
 }
 

@@ -15,12 +15,17 @@ import { VgCache, type VgSnapshot } from './cache.js';
 import { idFromIdempotencyKey, lvNameFor, newId, parseLvName, requestHash, type ObjectKind } from './ids.js';
 import { snapshotsOf, toSnapshot, toVolume, toVolumeGroup, type Snapshot, type Volume, type VolumeGroup } from './model.js';
 import { KeyedQueue } from './queue.js';
+import { newOperationId, OperationRegistry, type Operation, type Progress } from '../operations/registry.js';
+import { copyBlocks, moveExtents, wipeBlocks } from '../operations/work.js';
+import { devicesPvs, movingThrough, LV_FIELDS, lvRow, PV_FIELDS, pvRow } from '../lvm/report.js';
+import { parseWorkLvName, workLvName } from './ids.js';
 
 type VolumeCreate = components['schemas']['VolumeCreate'];
 type VolumeUpdate = components['schemas']['VolumeUpdate'];
 type VolumeManage = components['schemas']['VolumeManage'];
 type SnapshotCreate = components['schemas']['SnapshotCreate'];
 type WipeMode = components['schemas']['WipeMode'];
+type VolumeRetype = components['schemas']['VolumeRetype'];
 
 const GIB = 2 ** 30;
 
@@ -59,6 +64,12 @@ export interface ServiceOptions {
   /** Tools used for data copies and wipes. */
   tools?: { dd?: string; blkdiscard?: string };
   now?: () => Date;
+  /** Where long operations are tracked (one is made when not given). */
+  operations?: OperationRegistry;
+  /** This agent's host name in all mode: volumes attached here can be moved here. */
+  hostName?: string;
+  /** Poll interval of a running pvmove. */
+  movePollMs?: number;
 }
 
 export class VolumeService {
@@ -78,6 +89,9 @@ export class VolumeService {
   private readonly dd: string;
   private readonly blkdiscard: string;
   private readonly now: () => Date;
+  readonly operations: OperationRegistry;
+  private readonly hostName: string | undefined;
+  private readonly movePollMs: number;
 
   constructor(options: ServiceOptions) {
     this.config = options.config;
@@ -87,6 +101,9 @@ export class VolumeService {
     this.dd = options.tools?.dd ?? 'dd';
     this.blkdiscard = options.tools?.blkdiscard ?? 'blkdiscard';
     this.now = options.now ?? (() => new Date());
+    this.operations = options.operations ?? new OperationRegistry(options.logger, this.now);
+    this.hostName = options.hostName;
+    this.movePollMs = options.movePollMs ?? 1000;
     for (const vg of options.config.volume_groups) {
       this.vgConfigs.set(vg.name, vg);
       this.caches.set(vg.name, new VgCache(vg.name, options.runner, options.config.cache_ttl_ms, options.onCacheRead));
@@ -136,7 +153,7 @@ export class VolumeService {
         const volume = toVolume(lv, snapshot, this.prefix);
         if (filter.name !== undefined && volume.name !== filter.name) continue;
         if (filter.tag !== undefined && !volume.tags.includes(filter.tag)) continue;
-        volumes.push(volume);
+        volumes.push(this.withOperation(volume));
       }
     }
     return volumes.sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id));
@@ -145,7 +162,11 @@ export class VolumeService {
   async getVolume(id: string, refresh = false): Promise<Volume> {
     const found = await this.find('volume', id, refresh);
     if (!found) throw notFound(`volume ${id}`);
-    return toVolume(found.lv, found.snapshot, this.prefix);
+    return this.withOperation(toVolume(found.lv, found.snapshot, this.prefix));
+  }
+
+  private withOperation(volume: Volume): Volume {
+    return { ...volume, operation_id: this.operations.runningFor(volume.id)?.id ?? null };
   }
 
   async listSnapshots(filter: { volume_id?: string; vg?: string; refresh?: boolean }): Promise<Snapshot[]> {
@@ -353,7 +374,7 @@ export class VolumeService {
           // lvcreate committed exactly this (one atomic commit, sizes rounded up to extents as here).
           const projected: LvRow = {
             vg_name: body.vg, lv_name: lvName, lv_uuid: '', lv_attr: '-wi-------', lv_size: bytes, origin: '', origin_size: null,
-            pool_lv: '', data_percent: null, metadata_percent: null, lv_tags: tagList, lv_time: '',
+            pool_lv: '', data_percent: null, metadata_percent: null, lv_tags: tagList, lv_time: '', devices: '', move_pv: '', copy_percent: null,
           };
           cache.project(projected, bytes);
           this.deferReread = true;
@@ -538,11 +559,15 @@ export class VolumeService {
     }, () => this.requireVolumeAfter(cache, id));
   }
 
-  async deleteVolume(id: string, wipe: WipeMode = 'none'): Promise<void> {
+  /** Deletes a volume. With a wipe, the LV is renamed out of the way (the volume is gone from the
+   *  API and can no longer be attached) and wiped, then removed, by an operation that a restarted
+   *  agent resumes; the answer is that operation. */
+  async deleteVolume(id: string, wipe: WipeMode = 'none'): Promise<Operation | undefined> {
     const found = await this.find('volume', id, false, true);
     if (!found) throw notFound(`volume ${id}`);
     const { cache } = found;
-    await this.mutate(cache, async () => {
+    this.refuseIfBusy(id);
+    const doomed = await this.mutate(cache, async () => {
       // A fresh read: lvremove of a COW origin silently removes its snapshots too (even without
       // --yes), so a snapshot made out of band since the last read must be seen.
       await cache.read({ refresh: true });
@@ -552,6 +577,7 @@ export class VolumeService {
       const vg = lv.vg_name;
       const volume = toVolume(lv, snapshot, this.prefix);
       if (this.copying.has(lv.lv_name)) throw new AgentError('in_use', `volume ${id} is still being created`);
+      this.refuseIfBusy(id);
       const unmanagedCow = [...snapshot.lvs.values()].filter((other) => other.origin === lv.lv_name && lvKind(other.lv_attr).endsWith('snapshot') && !parseLvName(this.prefix, other.lv_name));
       const blocking = [...volume.snapshot_ids, ...unmanagedCow.map((other) => `LV ${other.lv_name}`)];
       if (blocking.length > 0) {
@@ -565,20 +591,248 @@ export class VolumeService {
           errors: [{ pointer: '/query/wipe', message: 'thick volumes only' }],
         });
       }
-      if (wipe !== 'none') await this.wipe(vg, lv, wipe);
+      if (wipe !== 'none') {
+        const operationId = newOperationId('wipe');
+        const workName = workLvName(this.prefix, 'deleting', id);
+        await this.lvm('lvrename', [vg, lv.lv_name, workName]);
+        cache.forget(lv.lv_name);
+        await this.lvm('lvchange', [...addTagArgs(encodeTags({ operation: operationId, wipe })), `${vg}/${workName}`]);
+        return { vg, workName, bytes: lv.lv_size, operationId };
+      }
       await this.lvm('lvremove', ['-y', `${vg}/${lv.lv_name}`]);
       cache.forget(lv.lv_name);
       if (volume.type === 'thin' && lv.pool_lv) await this.releasePool(vg, lv.pool_lv, snapshot);
+      return undefined;
+    });
+    if (!doomed || wipe === 'none') return undefined;
+    return this.startWipe(cache, id, doomed.workName, doomed.bytes, wipe, doomed.operationId, false);
+  }
+
+  private startWipe(cache: VgCache, id: string, workName: string, bytes: number, mode: 'zero' | 'discard', operationId: string, resumed: boolean): Operation {
+    const vg = cache.vgName;
+    return this.operations.start({ kind: 'wipe', volumeId: id, vg, target: mode, host: this.hostName ?? 'control', id: operationId, resumed }, async (progress) => {
+      await this.lvm('lvchange', ['-aey', `${vg}/${workName}`]);
+      try {
+        await wipeBlocks(mapperPath(vg, workName), bytes, mode, progress, { runner: this.runner, blkdiscard: this.blkdiscard, timeoutMs: this.config.copy_timeout_ms });
+      } finally {
+        await this.deactivate(vg, [workName]);
+      }
+      // Only now is the space given back (and reported free).
+      await this.mutate(cache, async () => {
+        await this.lvm('lvremove', ['-y', `${vg}/${workName}`]);
+        cache.forget(workName);
+      });
     });
   }
 
-  private async wipe(vg: string, lv: LvRow, mode: 'zero' | 'discard'): Promise<void> {
-    const activated = await this.activateExclusive(vg, [lv]);
-    try {
-      await this.tool(this.blkdiscard, [...(mode === 'zero' ? ['--zeroout'] : []), mapperPath(vg, lv.lv_name)]);
-    } finally {
-      await this.deactivate(vg, activated);
+  private refuseIfBusy(id: string): void {
+    const running = this.operations.runningFor(id);
+    if (running) throw new AgentError('in_use', `volume ${id} has a running ${running.kind} operation (${running.id}); wait for it (GET /v1/operations/${running.id})`);
+  }
+
+  // ---- long operations: move, retype, and their recovery after a restart ----------------------------
+
+  /** Moves a thick volume's extents onto `pv` (pvmove, online). Runs here: the volume must be detached
+   *  or attached to this host only, since pvmove needs the LV lock exclusively. */
+  async moveVolume(id: string, pv: string): Promise<Operation> {
+    const found = await this.find('volume', id, true, true);
+    if (!found) throw notFound(`volume ${id}`);
+    const { lv, snapshot, cache } = found;
+    const vg = lv.vg_name;
+    const volume = toVolume(lv, snapshot, this.prefix);
+    this.refuseIfBusy(id);
+    if (volume.status !== 'available') throw new AgentError('in_use', `volume ${id} is still being created`);
+    if (volume.type === 'thin') {
+      throw new AgentError('not_applicable', `volume ${id} is thin: its data lives in thin pool ${volume.thin_pool}, which is moved as a whole, not per volume`);
     }
+    if (volume.attachments.length > 1) {
+      throw new AgentError('multi_attached', `volume ${id} is attached to ${volume.attachments.map((a) => a.host).join(' and ')} (shared locks); pvmove needs the LV lock exclusively: detach all but one host first`);
+    }
+    const holder = volume.attachments[0]?.host;
+    if (holder !== undefined && holder !== this.hostName) {
+      throw new AgentError('in_use', `volume ${id} is attached to host ${holder}, which holds its LV lock; this agent moves volumes that are detached or attached to its own host${this.hostName ? ` (${this.hostName})` : ''}: detach it first`);
+    }
+    const pvs = await this.runner.report('pv', PV_FIELDS, ['-S', `vg_name=${vg}`], pvRow).catch((error: unknown) => { throw toAgentError(error); });
+    const target = pvs.find((row) => row.pv_name === pv);
+    if (!target) {
+      throw new AgentError('bad_request', `${pv} is not a physical volume of volume group ${vg} (its PVs: ${pvs.map((row) => row.pv_name).join(', ')})`, {
+        errors: [{ pointer: '/body/pv', message: 'not a PV of the volume\'s VG' }],
+      });
+    }
+    if (movingThrough(lv.devices)) throw new AgentError('in_use', `volume ${id} is already being moved`);
+    const sources = devicesPvs(lv.devices).filter((name) => name !== pv);
+    const spec = { kind: 'move' as const, volumeId: id, vg, target: pv, host: this.hostName ?? 'control' };
+    if (sources.length === 0) return this.operations.start(spec, async () => undefined);
+    // Recorded on the LV, so that a restarted agent reports the move under this id (lvmpolld may
+    // even finish it while no agent runs).
+    const operationId = newOperationId('move');
+    await this.mutate(cache, () => this.lvm('lvchange', [...addTagArgs(encodeTags({ operation: operationId })), `${vg}/${lv.lv_name}`]));
+    return this.operations.start({ ...spec, id: operationId }, (progress) =>
+      this.runMove(cache, lv.lv_name, sources.map((from) => ({ from, to: pv })), progress, false, operationId));
+  }
+
+  /** Moves off each source in turn, activating the LV here (exclusively) for it if it is not active. */
+  private async runMove(cache: VgCache, lvName: string, steps: { from: string; to?: string }[], progress: Progress, resume: boolean, operationId?: string): Promise<void> {
+    const vg = cache.vgName;
+    const current = (await cache.read({ anyAge: true })).lvs.get(lvName);
+    // A resumed move finds the LV active from the earlier run: released again unless attached here.
+    const attachedHere = current ? toVolume(current, await cache.read({ anyAge: true }), this.prefix).attachments.some((a) => a.host === this.hostName) : false;
+    const activated = current && !isActiveHere(current) ? await this.activateExclusive(vg, [current]) : resume && !attachedHere ? [lvName] : [];
+    try {
+      for (const [index, step] of steps.entries()) {
+        await moveExtents({ vg, lv: lvName, ...step }, (percent) => progress(((index + percent / 100) / steps.length) * 100), { runner: this.runner, pollMs: this.movePollMs }, resume);
+      }
+    } catch (error) {
+      throw toAgentError(error);
+    } finally {
+      if (activated.length > 0) await this.deactivate(vg, activated).catch(() => undefined);
+      await this.mutate(cache, async () => {
+        this.commandsRun += 1;
+        if (operationId) await this.lvm('lvchange', [...delTagArgs(encodeTags({ operation: operationId })), `${vg}/${lvName}`]);
+      }).catch((error: unknown) => this.logger.warn({ err: error, lv: lvName }, 'could not clear the operation tag after a move'));
+    }
+  }
+
+  /** Changes a detached volume's VG and/or type by copying it into a new LV, which then takes the
+   *  volume's name. The volume keeps its id, name, tags and creation time. */
+  async retypeVolume(id: string, body: VolumeRetype): Promise<Operation> {
+    const found = await this.find('volume', id, true, true);
+    if (!found) throw notFound(`volume ${id}`);
+    const { lv, snapshot, cache: sourceCache } = found;
+    const volume = toVolume(lv, snapshot, this.prefix);
+    const targetVg = body.vg ?? volume.vg;
+    const targetType = body.type ?? volume.type;
+    const targetCache = this.caches.get(targetVg);
+    if (!targetCache) throw new AgentError('bad_request', `volume group ${targetVg} is not managed by this agent (managed: ${this.vgNames.join(', ')})`, { errors: [{ pointer: '/body/vg', message: 'not managed' }] });
+    this.refuseIfBusy(id);
+    if (volume.status !== 'available') throw new AgentError('in_use', `volume ${id} is still being created`);
+    if (volume.attachments.length > 0) throw new AgentError('has_attachments', `volume ${id} is attached to ${volume.attachments.map((a) => a.host).join(', ')}; a retype copies the data and needs it detached`);
+    if (volume.snapshot_ids.length > 0) throw new AgentError('has_snapshots', `volume ${id} has snapshots (${volume.snapshot_ids.join(', ')}); they cannot follow a retype: delete them first`);
+    if (targetType === 'thin') this.poolConfig(targetVg);
+    const spec = { kind: 'retype' as const, volumeId: id, vg: volume.vg, target: `${targetVg}/${targetType}`, host: this.hostName ?? 'control' };
+    if (targetVg === volume.vg && targetType === volume.type) return this.operations.start(spec, async () => undefined);
+    const targetSnapshot = await targetCache.read({ refresh: true });
+    if (targetType === 'thick') this.checkSpace(targetSnapshot, roundUp(lv.lv_size, targetSnapshot.vg.vg_extent_size), `a copy of volume ${id} in ${targetVg}`);
+    const operationId = newOperationId('retype');
+    return this.operations.start({ ...spec, id: operationId }, (progress) => this.runRetype(sourceCache, targetCache, lv, targetType, operationId, progress));
+  }
+
+  private async runRetype(sourceCache: VgCache, targetCache: VgCache, source: LvRow, targetType: 'thick' | 'thin', operationId: string, progress: Progress): Promise<void> {
+    const id = parseLvName(this.prefix, source.lv_name)!.id;
+    const targetVg = targetCache.vgName;
+    const workName = workLvName(this.prefix, 'retyping', id);
+    const keep = decodeTags(source.lv_tags);
+    const tags = encodeTags({ ...keep, requestHash: undefined, creating: true, operation: operationId });
+    await this.mutate(targetCache, async () => {
+      const snapshot = await targetCache.read({ anyAge: true });
+      if (targetType === 'thin') {
+        const pool = await this.ensureThinPool(snapshot);
+        await this.lvm('lvcreate', ['-y', '-an', '--type', 'thin', '-V', `${source.lv_size}b`, '--thinpool', pool, '-n', workName, ...addTagArgs(tags), targetVg]);
+      } else {
+        await this.lvcreateThick(targetVg, workName, roundUp(source.lv_size, snapshot.vg.vg_extent_size), tags);
+      }
+    });
+    try {
+      const activated: { vg: string; name: string }[] = [];
+      try {
+        await this.lvm('lvchange', ['-aey', `${source.vg_name}/${source.lv_name}`]);
+        activated.push({ vg: source.vg_name, name: source.lv_name });
+        await this.lvm('lvchange', ['-aey', `${targetVg}/${workName}`]);
+        activated.push({ vg: targetVg, name: workName });
+        await copyBlocks(mapperPath(source.vg_name, source.lv_name), mapperPath(targetVg, workName), source.lv_size, (p) => progress(p * 0.95), {
+          runner: this.runner, dd: this.dd, sparse: targetType === 'thin', timeoutMs: this.config.copy_timeout_ms,
+        });
+      } finally {
+        for (const { vg, name } of activated.reverse()) await this.deactivate(vg, [name]).catch(() => undefined);
+        if (targetType === 'thin') await this.releasePool(targetVg, this.poolConfig(targetVg).name);
+      }
+      await this.mutate(targetCache, () => this.lvm('lvchange', [...delTagArgs(encodeTags({ creating: true })), `${targetVg}/${workName}`]));
+    } catch (error) {
+      await this.mutate(targetCache, async () => {
+        await this.lvm('lvremove', ['-y', `${targetVg}/${workName}`]);
+        targetCache.forget(workName);
+      }).catch((cleanup: unknown) => this.logger.error({ err: cleanup, lv: workName }, 'could not remove a failed retype copy'));
+      throw error;
+    }
+    await this.finishRetype(sourceCache, targetCache, source, workName, operationId);
+  }
+
+  /** The copy is complete: the old LV goes, the copy takes the volume's name. */
+  private async finishRetype(sourceCache: VgCache | undefined, targetCache: VgCache, source: LvRow | undefined, workName: string, operationId: string): Promise<void> {
+    const id = parseWorkLvName(this.prefix, workName)!.id;
+    if (sourceCache && source) {
+      await this.mutate(sourceCache, async () => {
+        await this.lvm('lvremove', ['-y', `${source.vg_name}/${source.lv_name}`]);
+        sourceCache.forget(source.lv_name);
+        if (source.pool_lv) await this.releasePool(source.vg_name, source.pool_lv);
+      });
+    }
+    const volumeName = lvNameFor(this.prefix, 'volume', id);
+    await this.mutate(targetCache, async () => {
+      await this.lvm('lvrename', [targetCache.vgName, workName, volumeName]);
+      targetCache.forget(workName);
+      await this.lvm('lvchange', [...delTagArgs(encodeTags({ operation: operationId })), `${targetCache.vgName}/${volumeName}`]);
+    });
+  }
+
+  /** Start-up: picks up what an earlier run left in LVM. Moves of LVs active here are tracked again
+   *  (and handed to lvmpolld again if nobody polls them); wipes start over; a retype whose copy was
+   *  complete is finished, one caught mid-copy is undone (the volume is unchanged) and reported. */
+  async resumeOperations(): Promise<Operation[]> {
+    const resumed: Operation[] = [];
+    for (const cache of this.caches.values()) {
+      const rows = await this.runner.report('lv', LV_FIELDS, ['-a', cache.vgName], lvRow).catch(() => [] as LvRow[]);
+      for (const row of rows) {
+        try {
+          const op = await this.resumeOne(cache, row, rows);
+          if (op) resumed.push(op);
+        } catch (error) {
+          this.logger.error({ err: error, lv: row.lv_name }, 'could not resume an interrupted operation');
+        }
+      }
+    }
+    return resumed;
+  }
+
+  private async resumeOne(cache: VgCache, row: LvRow, rows: LvRow[]): Promise<Operation | undefined> {
+    const vg = cache.vgName;
+    const tags = decodeTags(row.lv_tags);
+    const host = this.hostName ?? 'control';
+    const volume = parseLvName(this.prefix, row.lv_name);
+    const through = movingThrough(row.devices);
+    if (volume?.kind === 'volume' && through) {
+      if (!isActiveHere(row)) {
+        this.logger.warn({ lv: row.lv_name }, 'an LV of ours is being moved but is not active here: the move belongs to the host that has it active');
+        return undefined;
+      }
+      const mover = rows.find((other) => other.lv_name === `[${through}]`);
+      const operationId = tags.operation ?? newOperationId('move');
+      return this.operations.start({ kind: 'move', volumeId: volume.id, vg, target: null, host, resumed: true, id: operationId }, (progress) =>
+        this.runMove(cache, row.lv_name, [{ from: mover?.move_pv || devicesPvs(mover?.devices ?? '')[0] || '' }], progress, true, tags.operation));
+    }
+    if (volume?.kind === 'volume' && tags.operation) {
+      // lvmpolld finished the move while no agent ran: report it done, clear the record.
+      await this.mutate(cache, () => this.lvm('lvchange', [...delTagArgs(encodeTags({ operation: tags.operation })), `${vg}/${row.lv_name}`]));
+      return this.operations.start({ kind: 'move', volumeId: volume.id, vg, target: devicesPvs(row.devices).join(',') || null, host, resumed: true, id: tags.operation }, async () => undefined);
+    }
+    const work = parseWorkLvName(this.prefix, row.lv_name);
+    if (work?.kind === 'deleting' && tags.wipe) {
+      return this.startWipe(cache, work.id, row.lv_name, row.lv_size, tags.wipe, tags.operation ?? newOperationId('wipe'), true);
+    }
+    if (work?.kind === 'retyping') {
+      const operationId = tags.operation ?? newOperationId('retype');
+      const spec = { kind: 'retype' as const, volumeId: work.id, vg, target: vg, host, id: operationId, resumed: true };
+      if (tags.creating) {
+        await this.mutate(cache, async () => {
+          await this.lvm('lvremove', ['-y', `${vg}/${row.lv_name}`]);
+          cache.forget(row.lv_name);
+        });
+        return this.operations.record(spec, new AgentError('internal', `the agent restarted while volume ${work.id} was being copied; the half-made copy was removed and the volume is unchanged: retype it again`));
+      }
+      const source = await this.find('volume', work.id, true, true);
+      return this.operations.start(spec, () => this.finishRetype(source?.cache, cache, source?.lv, row.lv_name, operationId));
+    }
+    return undefined;
   }
 
   async revertVolume(id: string, snapshotId: string): Promise<Volume> {
