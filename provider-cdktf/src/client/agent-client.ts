@@ -11,6 +11,7 @@ export type Snapshot = components['schemas']['Snapshot'];
 export type AttachmentRecord = components['schemas']['AttachmentRecord'];
 export type Problem = components['schemas']['Problem'];
 export type ProblemCode = Problem['code'];
+export type Operation = components['schemas']['Operation'];
 
 export interface AgentClientOptions {
   endpoint: string;
@@ -145,4 +146,31 @@ export async function call<T>(
   if (result.response.ok) return (result.data ?? null) as T | null;
   if (result.response.status === 404 && opts.notFound === 'null') return null;
   throw problemToDiagnostic(action, result.response.status, result.error, opts.fields, opts.path);
+}
+
+/** Waits until a long operation (wipe, move, retype) has ended, logging its progress; a failed one is
+ *  a diagnostic with the agent's problem. Bounded by `signal` (the resource's timeout). */
+export async function waitOperation(
+  client: AgentClient, action: string, operation: Operation, signal: AbortSignal,
+  log: { info(message: string, fields?: Record<string, unknown>): void }, pollMs = 2000,
+): Promise<void> {
+  let current = operation;
+  let reported = -1;
+  while (current.state === 'running') {
+    if (Math.floor(current.percent / 10) !== Math.floor(reported / 10)) {
+      log.info(`${action}: ${current.kind} ${current.percent.toFixed(0)}% done`, { operation: current.id, volume: current.volume_id });
+      reported = current.percent;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, pollMs);
+      signal.addEventListener('abort', () => { clearTimeout(timer); reject(new DiagnosticError(`${action}: timed out`, `operation ${current.id} (${current.kind}) was still running at ${current.percent}% when the timeout passed; it goes on in the agent: GET /v1/operations/${current.id}`)); }, { once: true });
+    });
+    const next = await call(client, action, () => client.api.GET('/v1/operations/{operation_id}', { params: { path: { operation_id: current.id } }, signal }));
+    if (!next) return;
+    current = next;
+  }
+  if (current.state === 'failed') {
+    throw new DiagnosticError(`${action}: ${current.kind} operation failed`, `operation ${current.id}: ${current.error?.detail ?? 'no detail'}`);
+  }
+  log.info(`${action}: ${current.kind} done`, { operation: current.id, volume: current.volume_id });
 }

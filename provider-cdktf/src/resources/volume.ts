@@ -2,7 +2,7 @@
 // clone of a volume). Grows in place; a shrink, a size beyond the VG's free space and two sources
 // at once are plan-time errors.
 import { createHash } from 'node:crypto';
-import { call, type AgentClient, type Volume } from '../client/agent-client.js';
+import { call, waitOperation, type AgentClient, type Volume } from '../client/agent-client.js';
 import type { Diagnostics } from '../framework/diagnostics.js';
 import { bool, known, num, readModel, str, strings } from '../framework/model.js';
 import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers.js';
@@ -221,8 +221,10 @@ async function deleteVolume(prior: TfRecord, ctx: OperationContext<AgentClient>)
   const m = model(prior);
   const { client } = ctx;
   const wipe = m.wipe_on_delete && !m.thin ? ('zero' as const) : ('none' as const);
-  await call(client, 'Delete volume', () =>
+  const operation = await call(client, 'Delete volume', () =>
     client.api.DELETE('/v1/volumes/{id}', { params: { path: { id: m.id as string }, query: { wipe } }, signal: ctx.signal }), { notFound: 'null' });
+  // With a wipe the agent answers 202 and wipes in the background: destroy ends when the space is free.
+  if (operation && typeof operation === 'object' && 'state' in operation) await waitOperation(client, 'Delete volume', operation, ctx.signal, ctx.log);
 }
 
 export const volumeResource: ResourceDef<AgentClient> = {
