@@ -199,9 +199,18 @@ describe('agent in control mode on the lab VG', { timeout: 1_500_000 }, () => {
     assert.equal((await api('POST', '/v1/snapshots', { id: 's2', volume_id: 'c1', name: 'tmp', cow_size_gib: 0.01 })).status, 201);
     assert.equal((await api('DELETE', '/v1/snapshots/s2')).status, 204);
     assert.equal((await rawLvs()).has(lv('snap', 's2')), false);
-    assert.equal((await api('DELETE', '/v1/volumes/c1?wipe=zero')).status, 204);
-    assert.equal((await rawLvs()).has(lv('vol', 'c1')), false);
+    const wiped = await api('DELETE', '/v1/volumes/c1?wipe=zero');
+    assert.equal(wiped.status, 202, JSON.stringify(wiped.body));
+    assert.equal(wiped.body.kind, 'wipe');
+    assert.equal((await rawLvs()).has(lv('vol', 'c1')), false, 'renamed out of the way at once');
     assert.equal((await api('GET', '/v1/volumes/c1')).status, 404, 'never served from the cache after delete');
+    let operation = wiped.body;
+    for (let i = 0; i < 600 && operation.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      operation = (await api('GET', `/v1/operations/${operation.id}`)).body;
+    }
+    assert.equal(operation.state, 'succeeded', JSON.stringify(operation));
+    assert.equal([...(await rawLvs()).keys()].some((name) => name.includes('c1')), false, 'removed once wiped');
     assert.deepEqual(await heldLocks(), []);
   });
 
