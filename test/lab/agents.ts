@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from './client.js';
-import { labHttp } from './http.js';
+import { labHttpStatus } from './http.js';
 
 export interface AgentOptions { token: string; lvPrefix: string; thinPool?: string }
 export interface LabAgent { node: LabNode; url: string; pid: number; stop(): Promise<void>; log(): Promise<string> }
@@ -19,10 +19,8 @@ function agentEntry(): string {
   return existsSync(bundle) ? bundle : join(projectDir, 'dist', 'agent', 'src', 'main.js');
 }
 
-async function status(node: LabNode, path: string, token: string, timeoutMs = 3000): Promise<number> {
-  try {
-    return (await labHttp(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${token}` }, timeoutMs })).status;
-  } catch { return 0; }
+function status(node: LabNode, path: string, token: string, timeoutMs = 3000): Promise<number> {
+  return labHttpStatus(labAgentUrl(node) + path, { headers: { authorization: `Bearer ${token}` }, timeoutMs });
 }
 
 export async function startAgent(node: LabNode, opts: AgentOptions): Promise<LabAgent> {

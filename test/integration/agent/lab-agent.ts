@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
-import { labHttp } from '../../lab/http.js';
+import { labHttpStatus } from '../../lab/http.js';
 
 export const LV_PREFIX = 'agt-';
 export const THIN_POOL = `${LV_PREFIX}pool`;
@@ -39,11 +39,7 @@ export interface LabAgent {
 }
 
 async function healthy(url: string): Promise<boolean> {
-  try {
-    return (await labHttp(`${url}/healthz`, { timeoutMs: 3000 })).status === 200;
-  } catch {
-    return false;
-  }
+  return (await labHttpStatus(`${url}/healthz`, { timeoutMs: 3000 })) === 200;
 }
 
 /** The guest the agent runs in: a, unless AGENT_LAB_NODE=b (port 7480 of a may be taken by another suite). */

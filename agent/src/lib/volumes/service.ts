@@ -674,9 +674,10 @@ export class VolumeService {
   /** Moves off each source in turn, activating the LV here (exclusively) for it if it is not active. */
   private async runMove(cache: VgCache, lvName: string, steps: { from: string; to?: string }[], progress: Progress, resume: boolean, operationId?: string): Promise<void> {
     const vg = cache.vgName;
-    const current = (await cache.read({ anyAge: true })).lvs.get(lvName);
+    const snapshot = await cache.read({ anyAge: true });
+    const current = snapshot.lvs.get(lvName);
     // A resumed move finds the LV active from the earlier run: released again unless attached here.
-    const attachedHere = current ? toVolume(current, await cache.read({ anyAge: true }), this.prefix).attachments.some((a) => a.host === this.hostName) : false;
+    const attachedHere = current ? toVolume(current, snapshot, this.prefix).attachments.some((a) => a.host === this.hostName) : false;
     const activated = current && !isActiveHere(current) ? await this.activateExclusive(vg, [current]) : resume && !attachedHere ? [lvName] : [];
     try {
       for (const [index, step] of steps.entries()) {
@@ -781,7 +782,10 @@ export class VolumeService {
   async resumeOperations(): Promise<Operation[]> {
     const resumed: Operation[] = [];
     for (const cache of this.caches.values()) {
-      const rows = await this.runner.report('lv', LV_FIELDS, ['-a', cache.vgName], lvRow).catch(() => [] as LvRow[]);
+      const rows = await this.runner.report('lv', LV_FIELDS, ['-a', cache.vgName], lvRow).catch((error: unknown) => {
+        this.logger.error({ err: error, vg: cache.vgName }, 'could not read the VG to resume interrupted operations');
+        return [] as LvRow[];
+      });
       for (const row of rows) {
         try {
           const op = await this.resumeOne(cache, row, rows);

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
-import { labHttp } from '../../../lab/http.js';
+import { labHttpStatus } from '../../../lab/http.js';
 
 export const LV_PREFIX = 'tfp-';
 export const TOKEN = 'provider-acceptance-token-0123456789';
@@ -15,12 +15,8 @@ export interface LabAgent {
   stop(): Promise<void>;
 }
 
-async function answers(url: string, path = '/healthz', token?: string): Promise<number> {
-  try {
-    return (await labHttp(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, timeoutMs: 3000 })).status;
-  } catch {
-    return 0;
-  }
+function answers(url: string, path = '/healthz', token?: string): Promise<number> {
+  return labHttpStatus(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {}, timeoutMs: 3000 });
 }
 
 export async function startLabAgent(node: LabNode = 'a'): Promise<LabAgent> {
