@@ -20,7 +20,7 @@ import { AttachmentService } from './lib/attachments/orchestrator.js';
 import { HostService } from './lib/host/activation.js';
 import { runRestoreCommand } from './lib/host/restore-command.js';
 import { restoreHost } from './lib/host/restore.js';
-import { HostRegistry, LocalHostAgent } from './lib/hosts/client.js';
+import { holderMover, HostRegistry, LocalHostAgent } from './lib/hosts/client.js';
 import { hostHandlers } from './lib/http/host-handlers.js';
 
 export const VERSION = '0.1.0';
@@ -58,10 +58,9 @@ export async function startAgent(config: AgentConfig): Promise<RunningAgent> {
     ...(config.mode === 'all' && host ? { hostName: host.hostName } : {}),
   });
   // Control mode (and all): attachments over the hosts.
-  const attachments = config.mode === 'host' ? undefined : new AttachmentService({
-    config, volumes: service, runner, logger,
-    hosts: new HostRegistry(config, host ? new LocalHostAgent(host.hostName, host, config.copy_timeout_ms) : undefined),
-  });
+  const hosts = config.mode === 'host' ? undefined : new HostRegistry(config, host ? new LocalHostAgent(host.hostName, host, config.copy_timeout_ms) : undefined);
+  const attachments = hosts ? new AttachmentService({ config, volumes: service, runner, logger, hosts }) : undefined;
+  if (hosts) service.useHolderMover((name, vg, lv) => holderMover(hosts.get(name), vg, lv));
   const app = createApp({
     mode: config.mode,
     tokens: config.tokens,

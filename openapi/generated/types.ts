@@ -466,6 +466,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/host/volumes/{vg}/{lv}/pvmove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of an LV's pvmove as this host sees it (copy percent of the pvmove LV active here). */
+        get: operations["getHostMove"];
+        put?: never;
+        /**
+         * Start (or hand to lvmpolld again) the pvmove of an LV held exclusively here.
+         * @description The control agent sends a move of an attached volume here, because lvmlockd lets only the
+         *     holder of the exclusive LV lock run pvmove. `pvmove -b` returns at once: lvmpolld on this
+         *     host polls the move, so it outlives this agent. Without `to`, an interrupted move is resumed.
+         */
+        post: operations["startHostMove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/host/volumes/{vg}/{lv}/snapshots": {
         parameters: {
             query?: never;
@@ -771,6 +794,8 @@ export interface components {
             source_volume_id?: components["schemas"]["ObjectId"];
             /** @description Allow several attachments at once (shared locks); recorded for the attachment API. */
             multiattach?: boolean;
+            /** @description Place a thick volume's extents on this physical volume of the VG (thin volumes live in the thin pool). Move it later with POST /v1/volumes/{id}/move. */
+            pv?: components["schemas"]["PvPath"];
             tags?: components["schemas"]["UserTag"][];
         };
         VolumeUpdate: {
@@ -945,6 +970,22 @@ export interface components {
         HostExtend: {
             /** @description New size in bytes (grow only). */
             size_bytes: number;
+        };
+        HostMoveStart: {
+            from: components["schemas"]["PvPath"];
+            to?: components["schemas"]["PvPath"];
+        };
+        HostMoveStatus: {
+            vg: string;
+            lv_name: string;
+            /** @description The LV still maps through a pvmove LV. */
+            moving: boolean;
+            /** @description Copy percent of the pvmove LV (0 when not moving or not active here). */
+            percent: number;
+            /** @description The PV being moved off, while moving. */
+            move_pv: string | null;
+            /** @description PVs the LV maps to. */
+            pvs: string[];
         };
         HostSnapshotCreate: {
             snapshot_lv_name: components["schemas"]["LvName"];
@@ -2075,6 +2116,64 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             507: components["responses"]["InsufficientStorage"];
+        };
+    };
+    getHostMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the LV still maps through a pvmove LV, and how far the copy is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostMoveStatus"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    startHostMove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vg: components["parameters"]["VgPath"];
+                lv: components["parameters"]["LvPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostMoveStart"];
+            };
+        };
+        responses: {
+            /** @description The move runs; poll GET on this path. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostMoveStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     createHostSnapshot: {

@@ -28,6 +28,8 @@ export interface FakeLv {
   size: number;
   origin?: string;
   pool?: string;
+  /** The PV the LV maps to (reported in `devices`; pvmove changes it). */
+  pv?: string;
   tags?: string[];
   data_percent?: string;
   locked_by_other_host?: boolean;

@@ -3,9 +3,11 @@ resource "shared_lvm_volume" "db" {
   volume_group = "labvg"
   size_gib     = 20 # grows in place; a smaller value is refused at plan time
   tags         = ["app=db", "env=prod"]
+  pv           = "/dev/vdb" # change it to move the extents online (pvmove); unset, it shows where LVM put them
 
   timeouts {
     create = "5m"
+    update = "30m" # a move or a retype (volume_group / thin change) is waited for within this
   }
 }
 

@@ -25,6 +25,8 @@ export const volumeDataSourceSchema: SchemaDef = {
     status: { type: 'string', computed: true, description: '`available`, `creating` or `error`.' },
     attached_hosts: { type: ['list', 'string'], computed: true, description: 'Hosts the volume is attached to.' },
     lock_modes: { type: ['map', 'string'], computed: true, description: 'Lease per attached host as the attachment records call for it: `exclusive` (the only attachment) or `shared`.' },
+    pvs: { type: ['list', 'string'], computed: true, description: 'Physical volumes the LV\'s extents are on (empty for thin volumes, and while a move switches over).' },
+    operation_id: { type: 'string', computed: true, description: 'The long operation (move, retype) running on the volume, if any: `GET /v1/operations/{id}` on the agent.' },
   },
 };
 
@@ -41,7 +43,7 @@ function stateOf(v: Volume, lockModes: Record<string, string>): TfRecord {
     id: v.id, name: v.name, volume_group: v.vg, size_gib: v.size_bytes / GIB, size_bytes: v.size_bytes,
     thin: v.type === 'thin', multiattach: v.multiattach, tags: [...v.tags].sort(), lv_name: v.lv_name,
     lv_uuid: v.lv_uuid ?? null, device_path: v.path, status: v.status, attached_hosts: v.attachments.map((a) => a.host),
-    lock_modes: lockModes,
+    lock_modes: lockModes, pvs: v.pvs ?? [], operation_id: v.operation_id ?? null,
   });
 }
 

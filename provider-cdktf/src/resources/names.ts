@@ -8,6 +8,7 @@ export const CONTRACT_PATTERNS = {
   ObjectName: '^(?!\\.{1,2}$)[A-Za-z0-9+_.][A-Za-z0-9+_.-]*$',
   VgName: '^(?!\\.{1,2}$)[A-Za-z0-9+_.][A-Za-z0-9+_.-]*$',
   UserTag: '^[A-Za-z0-9_+.\\-/=!:&#]+$',
+  PvPath: '^/dev/[A-Za-z0-9/_.+-]{1,120}$',
 } as const;
 
 export const objectIdValidators: Validator[] = [
@@ -24,6 +25,11 @@ export const vgNameValidators: Validator[] = [
 export const userTagValidator: Validator = stringMatches(
   new RegExp(CONTRACT_PATTERNS.UserTag),
   'must use LVM tag characters only (letters, digits and `_ + . - / = ! : & #`)',
+);
+
+export const pvPathValidator: Validator = stringMatches(
+  new RegExp(CONTRACT_PATTERNS.PvPath),
+  'must be a physical volume\'s device path as LVM names it, e.g. `/dev/vdb`',
 );
 
 export const GIB = 1024 ** 3;

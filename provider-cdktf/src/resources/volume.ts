@@ -1,6 +1,8 @@
 // shared_lvm_volume: one LV on the shared volume group (thick or thin, empty, from a snapshot, or a
-// clone of a volume). Grows in place; a shrink, a size beyond the VG's free space and two sources
-// at once are plan-time errors.
+// clone of a volume). Grows in place; moves between PVs (`pv`, pvmove online) and changes VG or type
+// (`volume_group`, `thin`: the agent's retype copy) in place, waiting for the agent's operation within
+// the update timeout. A shrink, a size beyond the VG's free space, two sources at once and a retype of
+// an attached volume are plan-time errors.
 import { createHash } from 'node:crypto';
 import { call, waitOperation, type AgentClient, type Volume } from '../client/agent-client.js';
 import type { Diagnostics } from '../framework/diagnostics.js';
@@ -11,12 +13,12 @@ import type { SchemaDef } from '../framework/schema.js';
 import { timeoutsBlock } from '../framework/timeouts.js';
 import { eachString, positiveMultipleOf, setSize } from '../framework/validators.js';
 import { Unknown, record, valuesEqual, type TfRecord } from '../plugin/values.js';
-import { GIB, objectIdValidators, objectNameValidators, userTagValidator, vgNameValidators } from './names.js';
+import { GIB, objectIdValidators, objectNameValidators, pvPathValidator, userTagValidator, vgNameValidators } from './names.js';
 
 export const VOLUME_TYPE = 'shared_lvm_volume';
 
 /** Request body fields -> attributes, so the agent's input errors land on the right attribute. */
-const FIELDS = { name: 'name', vg: 'volume_group', size_gib: 'size_gib', type: 'thin', source_snapshot_id: 'source_snapshot_id', source_volume_id: 'source_volume_id', multiattach: 'multiattach', tags: 'tags' };
+const FIELDS = { name: 'name', vg: 'volume_group', size_gib: 'size_gib', type: 'thin', source_snapshot_id: 'source_snapshot_id', source_volume_id: 'source_volume_id', multiattach: 'multiattach', tags: 'tags', pv: 'pv' };
 
 export const volumeSchema: SchemaDef = {
   version: 0,
@@ -26,7 +28,14 @@ export const volumeSchema: SchemaDef = {
   attributes: {
     id: { type: 'string', computed: true, description: 'The volume\'s stable id (part of its LV name). Use it to import.', planModifiers: [useStateForUnknown()] },
     name: { type: 'string', required: true, description: 'Name of the volume, unique in its volume group. Renames happen in place.', validators: objectNameValidators },
-    volume_group: { type: 'string', required: true, description: 'The shared LVM volume group to create the volume in.', validators: vgNameValidators, planModifiers: [requiresReplace()] },
+    volume_group: {
+      type: 'string',
+      required: true,
+      description:
+        'The shared LVM volume group of the volume. Changing it retypes the volume in place: the agent copies the data into a new LV in that VG ' +
+        'and removes the old one; the id stays. The volume must be detached and have no snapshots (a plan-time error otherwise).',
+      validators: vgNameValidators,
+    },
     size_gib: {
       type: 'number',
       optional: true,
@@ -36,7 +45,24 @@ export const volumeSchema: SchemaDef = {
         'shrinking is an error at plan time. Required unless a source is set, where it defaults to the source\'s size.',
       validators: [positiveMultipleOf(1 / 1024, 1048576, '1/1024 (1 MiB)')],
     },
-    thin: { type: 'bool', optional: true, computed: true, default: false, description: 'Thin-provisioned in the VG\'s thin pool instead of thick (default `false`).', planModifiers: [requiresReplace()] },
+    thin: {
+      type: 'bool',
+      optional: true,
+      computed: true,
+      default: false,
+      description: 'Thin-provisioned in the VG\'s thin pool instead of thick (default `false`). Changing it retypes the volume in place by copy, like `volume_group`.',
+    },
+    pv: {
+      type: 'string',
+      optional: true,
+      computed: true,
+      description:
+        'The physical volume of the VG that holds a thick volume\'s extents, e.g. `/dev/vdb`. Set on create, the LV is allocated there; ' +
+        'changed later, the extents move there online (pvmove, run on the host holding the volume when it is attached; ' +
+        'refused for multi-attached volumes). Unset, it shows where LVM put the volume (null when it spans several PVs). Thin volumes: always null.',
+      validators: [pvPathValidator],
+      planModifiers: [useStateForUnknown()],
+    },
     source_snapshot_id: { type: 'string', optional: true, description: 'Create the volume from this `shared_lvm_snapshot`. Changing it replaces the volume. Conflicts with `source_volume_id`.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
     source_volume_id: { type: 'string', optional: true, description: 'Create the volume as a clone of this volume. Changing it replaces the volume. Conflicts with `source_snapshot_id`.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
     multiattach: { type: 'bool', optional: true, computed: true, default: false, description: 'Allow several attachments at once, each under a shared sanlock lease (default `false`: one host, exclusive lease). Changing it replaces the volume.', planModifiers: [requiresReplace()] },
@@ -61,12 +87,13 @@ interface VolumeModel {
   multiattach: boolean | null;
   wipe_on_delete: boolean | null;
   tags: string[] | null;
+  pv: string | null;
 }
 
 const model = (rec: TfRecord): VolumeModel =>
   readModel<VolumeModel>(rec, {
     id: str, name: str, volume_group: str, size_gib: num, thin: bool, source_snapshot_id: str,
-    source_volume_id: str, multiattach: bool, wipe_on_delete: bool, tags: strings,
+    source_volume_id: str, multiattach: bool, wipe_on_delete: bool, tags: strings, pv: str,
   });
 
 /** The API's volume -> state values (attributes the API does not hold come from `prior`). */
@@ -79,6 +106,7 @@ export function volumeState(v: Volume, prior: TfRecord | null): TfRecord {
     size_gib: v.size_bytes / GIB,
     size_bytes: v.size_bytes,
     thin: v.type === 'thin',
+    pv: v.type === 'thick' && v.pvs?.length === 1 ? v.pvs[0]! : null,
     source_snapshot_id: v.source.kind === 'snapshot' ? (v.source.id ?? null) : null,
     source_volume_id: v.source.kind === 'volume' ? (v.source.id ?? null) : null,
     multiattach: v.multiattach,
@@ -128,13 +156,46 @@ export function validateVolumeConfig(config: TfRecord, diags: Diagnostics): void
   if (config.size_gib === null && snap === null && vol === null) {
     diags.error('Missing size', '`size_gib` is required unless the volume is created from `source_snapshot_id` or `source_volume_id`.', ['size_gib']);
   }
+  if (config.thin === true && typeof config.pv === 'string') {
+    diags.error('pv needs a thick volume', 'A thin volume\'s data lives in the VG\'s thin pool, which is placed as a whole; `pv` places thick volumes only.', ['pv']);
+  }
   if (config.thin === true && config.wipe_on_delete === true) {
     diags.error('wipe_on_delete needs a thick volume', 'A thin volume\'s blocks go back to the thin pool, which hands out zeroed blocks; `wipe_on_delete` applies to thick volumes only.', ['wipe_on_delete']);
   }
 }
 
-async function modifyVolumePlan({ prior, plan, ctx }: PlanRequest<AgentClient>): Promise<void> {
+/** A VG or type change is a retype: the agent copies the volume, which needs it detached and without
+ *  snapshots. Checked at plan time against the volume as the agent sees it now. */
+async function checkRetype(prior: TfRecord, plan: TfRecord, config: TfRecord, ctx: OperationContext<AgentClient>): Promise<void> {
+  const vgChanges = known(plan.volume_group) && !valuesEqual(plan.volume_group, prior.volume_group);
+  const typeChanges = known(plan.thin) && !valuesEqual(plan.thin, prior.thin);
+  if (!vgChanges && !typeChanges) return;
+  // Where the copy lands is known after apply unless configured.
+  if (config.pv === null || config.pv === undefined) plan.pv = plan.thin === true ? null : Unknown;
+  const v = await readVolume(ctx.client, str(prior.id) ?? '', ctx);
+  if (!v) return;
+  const attribute = vgChanges ? 'volume_group' : 'thin';
+  const change = [vgChanges ? `volume group ${v.vg} -> ${str(plan.volume_group)}` : '', typeChanges ? `${v.type} -> ${plan.thin ? 'thin' : 'thick'}` : ''].filter(Boolean).join(', ');
+  if (v.attachments.length > 0) {
+    ctx.diags.error(
+      'A retype needs the volume detached',
+      `Changing ${change} copies volume ${v.name} (${v.id}) into a new LV, but it is attached to ${v.attachments.map((a) => a.host).join(', ')}. ` +
+        'Remove its shared_lvm_attachment resources and apply, then apply this change.',
+      [attribute],
+    );
+  }
+  if (v.snapshot_ids.length > 0) {
+    ctx.diags.error(
+      'A retype cannot take snapshots along',
+      `Changing ${change} copies volume ${v.name} (${v.id}); its snapshots (${v.snapshot_ids.join(', ')}) would be lost. Delete them first.`,
+      [attribute],
+    );
+  }
+}
+
+async function modifyVolumePlan({ prior, plan, config, ctx }: PlanRequest<AgentClient>): Promise<void> {
   const { diags, client } = ctx;
+  if (prior) await checkRetype(prior, plan, config, ctx);
   const newSize = known(plan.size_gib) ? num(plan.size_gib) : null;
   const oldSize = prior ? num(prior.size_gib) : null;
   if (prior && newSize !== null && oldSize !== null && newSize < oldSize) {
@@ -186,6 +247,7 @@ async function createVolume(plan: TfRecord, ctx: OperationContext<AgentClient>):
     ...(m.source_volume_id ? { source_volume_id: m.source_volume_id } : {}),
     multiattach: m.multiattach === true,
     ...(m.tags && m.tags.length > 0 ? { tags: m.tags } : {}),
+    ...(m.pv ? { pv: m.pv } : {}),
   };
   const v = await call(client, 'Create volume', () =>
     client.api.POST('/v1/volumes', { body, params: { header: { 'Idempotency-Key': idempotencyKey(vg, name) } }, signal: ctx.signal }), { fields: FIELDS });
@@ -199,6 +261,25 @@ async function updateVolume(plan: TfRecord, prior: TfRecord, ctx: OperationConte
   const had = model(prior);
   const { client } = ctx;
   const id = had.id as string;
+  // Placement first (retype: VG and type, then the PV), each an agent operation waited for here.
+  const retype: { vg?: string; type?: 'thick' | 'thin' } = {};
+  if (want.volume_group && want.volume_group !== had.volume_group) retype.vg = want.volume_group;
+  if (want.thin !== null && want.thin !== had.thin) retype.type = want.thin ? 'thin' : 'thick';
+  if (Object.keys(retype).length > 0) {
+    const operation = await call(client, 'Retype volume', () =>
+      client.api.POST('/v1/volumes/{id}/retype', { params: { path: { id } }, body: retype, signal: ctx.signal }), { fields: FIELDS });
+    if (!operation) return null;
+    await waitOperation(client, 'Retype volume', operation, ctx.signal, ctx.log);
+  }
+  if (want.pv && !want.thin) {
+    const current = await readVolume(client, id, ctx);
+    if (current && !(current.pvs?.length === 1 && current.pvs[0] === want.pv)) {
+      const operation = await call(client, 'Move volume', () =>
+        client.api.POST('/v1/volumes/{id}/move', { params: { path: { id } }, body: { pv: want.pv as string }, signal: ctx.signal }), { fields: FIELDS });
+      if (!operation) return null;
+      await waitOperation(client, 'Move volume', operation, ctx.signal, ctx.log);
+    }
+  }
   const body: { name?: string; size_gib?: number; tags?: string[] } = {};
   if (want.name !== had.name && want.name) body.name = want.name;
   if (want.size_gib !== null && want.size_gib !== had.size_gib) body.size_gib = want.size_gib;
@@ -208,7 +289,7 @@ async function updateVolume(plan: TfRecord, prior: TfRecord, ctx: OperationConte
     v = await call(client, 'Update volume', () =>
       client.api.PATCH('/v1/volumes/{id}', { params: { path: { id } }, body, signal: ctx.signal }), { fields: FIELDS });
   } else {
-    v = await readVolume(client, id, ctx); // only provider-side settings (wipe_on_delete, timeouts) changed
+    v = await readVolume(client, id, ctx); // only placement or provider-side settings (wipe_on_delete, timeouts) changed
   }
   if (!v) {
     ctx.diags.error('Volume disappeared', `Volume ${id} no longer exists on the agent.`);

@@ -2,6 +2,8 @@
 // the control agent in lab node a on the real shared VG (lvmlockd + sanlock). Issue 5, item 7.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LAB_VG, labRun } from '../../lab/client.js';
 import { ensureProvider, PROVIDER_HCL, TfWorkdir } from './helpers/terraform.js';
 import { ourLvs, removeOurLvs, startLabAgent, type LabAgent } from './helpers/lab-agent.js';
@@ -243,3 +245,62 @@ resource "shared_lvm_volume" "many" {
 });
 
 // Attachments (exclusive, multi-attach, the multiattach plan-time error): attachments.test.ts.
+
+function placedVolume(placement: string): string {
+  return `${PROVIDER_HCL}
+resource "shared_lvm_volume" "p" {
+  name         = "tfp-place"
+  volume_group = "${LAB_VG}"
+  size_gib     = 0.25
+${placement}
+}
+`;
+}
+
+/** The PVs an LV maps to, as lvm reports them in the lab. */
+async function devicesOf(lvName: string): Promise<string> {
+  return (await labRun('a', ['lvs', '--noheadings', '-o', 'devices', `${LAB_VG}/${lvName}`])).trim();
+}
+
+test('placement in place: pv on create, a pv change moves the extents (pvmove), thin = true retypes keeping the id', async () => {
+  const w = workdir();
+  w.write({ 'main.tf': placedVolume('  pv = "/dev/vda"') });
+  await w.init();
+  await w.ok('apply', '-auto-approve', '-input=false');
+  const created = w.attributes('shared_lvm_volume', 'p');
+  assert.equal(created?.pv, '/dev/vda');
+  assert.match(await devicesOf(String(created?.lv_name)), /^\/dev\/vda\(/, 'lvcreate allocated on /dev/vda');
+  assert.equal((await w.plan()).code, 0, 'empty plan after create');
+
+  w.write({ 'main.tf': placedVolume('  pv = "/dev/vdb"') });
+  const planned = await w.plan();
+  assert.equal(planned.code, 2);
+  assert.match(planned.stdout, /shared_lvm_volume\.p will be updated in-place/);
+  assert.doesNotMatch(planned.stdout, /must be replaced/);
+  await w.ok('apply', '-auto-approve', '-input=false');
+  const moved = w.attributes('shared_lvm_volume', 'p');
+  assert.equal(moved?.id, created?.id, 'same volume');
+  assert.equal(moved?.pv, '/dev/vdb');
+  assert.match(await devicesOf(String(moved?.lv_name)), /^\/dev\/vdb\(/, 'pvmove really moved it');
+  const log = readFileSync(join(w.dir, 'terraform.log'), 'utf8');
+  assert.match(log, /Move volume: move done/, 'the provider logs the operation');
+  assert.equal((await w.plan()).code, 0, 'empty plan after the move');
+
+  w.write({ 'main.tf': placedVolume('  thin = true') });
+  const retypePlan = await w.plan();
+  assert.equal(retypePlan.code, 2);
+  assert.match(retypePlan.stdout, /shared_lvm_volume\.p will be updated in-place/);
+  assert.doesNotMatch(retypePlan.stdout, /must be replaced/);
+  await w.ok('apply', '-auto-approve', '-input=false');
+  const thin = w.attributes('shared_lvm_volume', 'p');
+  assert.equal(thin?.id, created?.id, 'the retype keeps the id');
+  assert.equal(thin?.thin, true);
+  assert.equal(thin?.pv, null, 'a thin volume has no PV of its own');
+  const lv = (await ourLvs('a')).find((row) => row.lv_name === thin?.lv_name);
+  assert.equal(lv?.lv_attr[0], 'V', 'the LV is now a thin volume');
+  assert.equal((await w.plan()).code, 0, 'empty plan after the retype');
+
+  w.write({ 'main.tf': placedVolume('  thin = true\n  pv   = "/dev/vda"') });
+  assertPlanError(await w.plan(), 'pv needs a thick volume', 'pv');
+  await w.ok('destroy', '-auto-approve', '-input=false');
+});

@@ -9,7 +9,7 @@ import { AttachmentService } from '../../../agent/src/lib/attachments/orchestrat
 import { validateConfig } from '../../../agent/src/lib/config/load.js';
 import { AgentError } from '../../../agent/src/lib/errors.js';
 import type { ActivateRequest, HostVolume } from '../../../agent/src/lib/host/activation.js';
-import { HostRegistry, type HostAgent } from '../../../agent/src/lib/hosts/client.js';
+import { holderMover, HostRegistry, type HostAgent } from '../../../agent/src/lib/hosts/client.js';
 import { createApp } from '../../../agent/src/lib/http/app.js';
 import { apiHandlers } from '../../../agent/src/lib/http/handlers.js';
 import { hostHandlers } from '../../../agent/src/lib/http/host-handlers.js';
@@ -17,6 +17,7 @@ import { Runner } from '../../../agent/src/lib/lvm/runner.js';
 import { AgentMetrics } from '../../../agent/src/lib/metrics/registry.js';
 import { loadSpec } from '../../../agent/src/lib/openapi/spec.js';
 import { VolumeService } from '../../../agent/src/lib/volumes/service.js';
+import { pvmoveArgs, readMoveStatus } from '../../../agent/src/lib/operations/work.js';
 import { AUTH, TOKEN } from '../../helpers/agent-app.js';
 import { FAKE_LVM, FAKE_TOOLS, FakeLvm, MIB } from '../../helpers/fake-lvm.js';
 
@@ -24,7 +25,7 @@ import { FAKE_LVM, FAKE_TOOLS, FakeLvm, MIB } from '../../helpers/fake-lvm.js';
 class FakeHost implements HostAgent {
   readonly held = new Map<string, ActivateRequest>();
   failActivate: AgentError | undefined;
-  constructor(readonly name: string, private readonly log: string[]) {}
+  constructor(readonly name: string, private readonly log: string[], private readonly runner?: Runner) {}
   private view(lv: string): HostVolume {
     const held = this.held.get(lv);
     return {
@@ -48,6 +49,16 @@ class FakeHost implements HostAgent {
   async createSnapshot(_vg: string, lv: string, body: { snapshot_lv_name: string }) { this.log.push(`${this.name} snapshot ${lv} ${body.snapshot_lv_name}`); return this.view(lv); }
   async deleteSnapshot(_vg: string, lv: string, snapshot: string) { this.log.push(`${this.name} delete-snapshot ${lv} ${snapshot}`); }
   async revert(_vg: string, lv: string, snapshot: string) { this.log.push(`${this.name} revert ${lv} ${snapshot}`); return this.view(lv); }
+  // pvmove as a host agent runs it: through the (fake) lvm, which completes a move at once.
+  async startMove(vg: string, lv: string, body: { from: string; to?: string }) {
+    this.log.push(`${this.name} pvmove ${lv} ${body.from} ${body.to ?? '(resume)'}`);
+    await this.runner!.lvm('pvmove', pvmoveArgs(vg, lv, body));
+    return this.moveStatus(vg, lv);
+  }
+  async moveStatus(vg: string, lv: string) {
+    const status = (await readMoveStatus(this.runner!, vg, lv))!;
+    return { vg, lv_name: lv, moving: status.moving, percent: status.percent, move_pv: status.movePv, pvs: status.pvs };
+  }
   async lockStatus() { return { host: this.name, vgs: [], volumes: [], lvmlockctl: '', sanlock: '' }; }
 }
 
@@ -63,7 +74,7 @@ beforeEach(() => {
   fake.setState({
     labvg: {
       lvs: {
-        'vol-one': { attr: '-wi-------', size: 64 * MIB },
+        'vol-one': { attr: '-wi-------', size: 64 * MIB, pv: '/dev/vda' },
         'vol-multi': { attr: '-wi-------', size: 64 * MIB, tags: ['slvm.multiattach'] },
         'vol-origin': { attr: 'owi-------', size: 64 * MIB, tags: ['slvm.multiattach'] },
         'snap-s1': { attr: 'swi-------', size: 64 * MIB, origin: 'vol-origin' },
@@ -75,16 +86,18 @@ beforeEach(() => {
   });
   fake.clearFailures();
   log = [];
-  hostA = new FakeHost('a', log);
-  hostB = new FakeHost('b', log);
   const config = validateConfig({
     tokens: [TOKEN], volume_groups: [{ name: 'labvg', thin_pool: { name: 'pool0' } }], lvm: { path: FAKE_LVM, timeout_ms: 10_000 },
     log_level: 'silent', cache_ttl_ms: 60_000,
   });
   const logger = pino({ level: 'silent' });
   const runner = new Runner({ lvmPath: config.lvm.path, timeoutMs: config.lvm.timeout_ms });
-  const volumes = new VolumeService({ config, runner, logger, tools: FAKE_TOOLS });
-  const attachments = new AttachmentService({ config, volumes, runner, logger, hosts: new HostRegistry(config, undefined, [hostA, hostB]) });
+  hostA = new FakeHost('a', log, runner);
+  hostB = new FakeHost('b', log, runner);
+  const volumes = new VolumeService({ config, runner, logger, tools: FAKE_TOOLS, movePollMs: 10 });
+  const hosts = new HostRegistry(config, undefined, [hostA, hostB]);
+  volumes.useHolderMover((name, vg, lv) => holderMover(hosts.get(name), vg, lv));
+  const attachments = new AttachmentService({ config, volumes, runner, logger, hosts });
   app = createApp({
     mode: 'control', tokens: config.tokens, bodyLimitBytes: config.body_limit_bytes, spec: loadSpec(), metrics: new AgentMetrics(), logger,
     handlers: { ...apiHandlers(volumes), ...hostHandlers({ mode: 'control', logger, copyTimeoutMs: 1000, attachments }) },
@@ -201,4 +214,27 @@ test('a COW origin or a thin volume cannot move live (the hand-off needs shared 
   const response = await request(app).post('/v1/migrations').set(AUTH).send({ volume_id: 'origin', to_host: 'b' });
   assert.deepEqual([response.status, response.body.code], [409, 'shared_activation_refused']);
   assert.deepEqual(tagsOf('vol-origin'), ['slvm.multiattach', 'slvm.att=a:rw']);
+});
+
+test('a move of a volume attached to one host runs on that host (it holds the LV lock); multi-attached is refused', async () => {
+  assert.equal((await attach('one', 'b')).status, 201);
+  log.length = 0;
+  const started = await request(app).post('/v1/volumes/one/move').set(AUTH).send({ pv: '/dev/vdb' });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.equal(started.body.host, 'b');
+  let operation = started.body;
+  for (let i = 0; i < 100 && operation.state === 'running'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    operation = (await request(app).get(`/v1/operations/${started.body.id}`).set(AUTH)).body;
+  }
+  assert.equal(operation.state, 'succeeded', JSON.stringify(operation));
+  assert.deepEqual(log, ['b pvmove vol-one /dev/vda /dev/vdb'], 'the holder ran the pvmove, nothing was (de)activated');
+  assert.deepEqual((await request(app).get('/v1/volumes/one?refresh=true').set(AUTH)).body.pvs, ['/dev/vdb']);
+  assert.deepEqual(tagsOf('vol-one'), ['slvm.att=b:rw'], 'the operation record is cleared');
+
+  assert.equal((await attach('multi', 'a')).status, 201);
+  assert.equal((await attach('multi', 'b')).status, 201);
+  const refused = await request(app).post('/v1/volumes/multi/move').set(AUTH).send({ pv: '/dev/vdb' });
+  assert.deepEqual([refused.status, refused.body.code], [409, 'multi_attached']);
+  assert.match(refused.body.detail, /attached to a and b/);
 });

@@ -311,3 +311,44 @@ test('reread_after_create=async: the create answers from the committed lvcreate,
   const sequence = fake.calls().map((argv) => argv[0]);
   assert.deepEqual(sequence.slice(0, 2), ['lvcreate', 'lvs']);
 });
+
+test('placement: pv puts a thick volume on that PV; a PV outside the VG is a 400 and thin + pv a 422, both before any lvcreate', async () => {
+  const cases: [string, { given: Record<string, unknown>; want: [number, string?] }][] = [
+    ['thick on /dev/vdb', { given: { id: 'p1', name: 'p1', size_gib: 0.01, pv: '/dev/vdb' }, want: [201] }],
+    ['not a PV of the VG', { given: { id: 'p2', name: 'p2', size_gib: 0.01, pv: '/dev/sdz' }, want: [400, 'bad_request'] }],
+    ['thin', { given: { id: 'p3', name: 'p3', size_gib: 0.01, type: 'thin', pv: '/dev/vdb' }, want: [422, 'not_applicable'] }],
+  ];
+  for (const [name, { given, want }] of cases) {
+    fake.clearCalls();
+    const response = await createVolume(given);
+    assert.deepEqual([response.status, ...(want[1] ? [response.body.code] : [])], want, `${name}: ${JSON.stringify(response.body)}`);
+    if (want[0] === 201) {
+      assert.equal(lvmCalls('lvcreate')[0]!.at(-1), '/dev/vdb', 'the PV is lvcreate\'s last argument');
+      assert.deepEqual(response.body.pvs, ['/dev/vdb']);
+    } else {
+      assert.equal(lvmCalls('lvcreate').length, 0, `${name}: no lvcreate`);
+      assert.equal(response.body.errors[0].pointer, '/body/pv');
+    }
+  }
+});
+
+test('move of a detached thick volume: pvmove here (LV activated exclusively for it, released after), id recorded as a tag meanwhile', async () => {
+  await createVolume({ id: 'm1', name: 'm1', size_gib: 0.01, pv: '/dev/vda' });
+  fake.clearCalls();
+  const started = await request(app).post('/v1/volumes/m1/move').set(AUTH).send({ pv: '/dev/vdb' });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.equal(started.headers.location, `/v1/operations/${started.body.id}`);
+  let op = started.body;
+  for (let i = 0; i < 600 && op.state === 'running'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    op = (await request(app).get(`/v1/operations/${op.id}`).set(AUTH)).body;
+  }
+  assert.equal(op.state, 'succeeded', JSON.stringify(op));
+  const steps = fake.calls().filter((argv) => !['lvs', 'pvs'].includes(argv[0]!)).map((argv) => argv.slice(0, 2).join(' '));
+  assert.deepEqual(steps, ['lvchange --addtag', 'lvchange -aey', 'pvmove -b', 'lvchange -an', 'lvchange --deltag']);
+  const volume = (await request(app).get('/v1/volumes/m1?refresh=true').set(AUTH)).body;
+  assert.deepEqual(volume.pvs, ['/dev/vdb']);
+  assert.equal(volume.operation_id, null);
+  const listed = (await request(app).get('/v1/operations?volume_id=m1').set(AUTH)).body.items;
+  assert.deepEqual(listed.map((item: { id: string }) => item.id), [op.id]);
+});

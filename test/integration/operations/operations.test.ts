@@ -1,17 +1,19 @@
 // Long operations on the lab's real shared VG (lvm2 + lvmlockd + sanlock + lvmpolld): an online pvmove
 // of a volume attached to node a while a reader checks its data, a move that survives the agent (and
 // lvmpolld) being killed, a thick -> thin retype that keeps the data, and a wipe on delete that leaves
-// zeros on the PV. The agent runs on node a in `all` mode. One sequence of steps.
+// zeros on the PV, and a move of a volume attached to node b that b's agent runs (it holds the LV lock).
+// Agents: node a in `all` mode (control + host a), node b in `host` mode. One sequence of steps.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LAB_VG, labExec, labRun, labSpawn, labUp } from '../../lab/client.js';
-import { startAgent, type LabAgent } from '../../lab/agents.js';
+import { LAB_VG, labAwaitExit, labExec, labRun, labSpawn, labUp, type LabNode } from '../../lab/client.js';
+import { startAgent, startAgents, type LabAgent } from '../../lab/agents.js';
 import { labHttp } from '../../lab/http.js';
 
 const TOKEN = 'operations-test-token-0123456789';
 const PREFIX = 'opx-';
 const MiB = 2 ** 20;
 let agent: LabAgent;
+let hostB: LabAgent | undefined;
 const figures: Record<string, unknown> = {};
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,13 +43,28 @@ async function waitOperation(id: string, timeoutMs = 300_000): Promise<{ op: any
 const dev = (lv: string) => `/dev/mapper/${LAB_VG}-${lv.replaceAll('-', '--')}`;
 const lvOf = (id: string) => `${PREFIX}vol-${id}`;
 
-async function fill(lv: string, mib: number): Promise<string> {
-  await labRun('a', ['dd', 'if=/dev/urandom', `of=${dev(lv)}`, 'bs=4M', `count=${mib / 4}`, 'oflag=direct', 'status=none'], { timeoutMs: 300_000 });
-  return md5(lv);
+async function fill(lv: string, mib: number, node: LabNode = 'a'): Promise<string> {
+  await labRun(node, ['dd', 'if=/dev/urandom', `of=${dev(lv)}`, 'bs=4M', `count=${mib / 4}`, 'oflag=direct', 'status=none'], { timeoutMs: 300_000 });
+  return md5(lv, node);
 }
 
-async function md5(lv: string): Promise<string> {
-  return (await labRun('a', ['md5sum', dev(lv)], { timeoutMs: 300_000 })).split(' ')[0]!;
+async function md5(lv: string, node: LabNode = 'a'): Promise<string> {
+  return (await labRun(node, ['md5sum', dev(lv)], { timeoutMs: 300_000 })).split(' ')[0]!;
+}
+
+/** Starts a loop on `node` that checksums the first 32 MiB of the LV (O_DIRECT) into /tmp/opx-reads;
+ *  returns the checksum before. */
+async function startReader(node: LabNode, lv: string): Promise<string> {
+  await labRun(node, ['rm', '-f', '/tmp/opx-reads']);
+  const head = (await labRun(node, ['sh', '-c', `dd if=${dev(lv)} bs=1M count=32 iflag=direct status=none | md5sum`])).split(' ')[0]!;
+  await labSpawn(node, ['sh', '-c', `echo opx-reader >/dev/null; while :; do dd if=${dev(lv)} bs=1M count=32 iflag=direct status=none | md5sum >>/tmp/opx-reads; done`], { logFile: '/tmp/opx-reader.log' });
+  return head;
+}
+
+/** Stops the reader; returns the checksums it saw. */
+async function stopReader(node: LabNode): Promise<string[]> {
+  await labExec(node, ['pkill', '-f', 'opx-reader']);
+  return (await labRun(node, ['cat', '/tmp/opx-reads'])).trim().split('\n').filter(Boolean).map((line) => line.split(' ')[0]!);
 }
 
 async function removeOurLvs(): Promise<void> {
@@ -61,12 +78,13 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
   before(async () => {
     await labUp();
     await removeOurLvs();
-    agent = await startAgent('a', { token: TOKEN, lvPrefix: PREFIX, thinPool: `${PREFIX}pool` });
+    ({ a: agent, b: hostB } = await startAgents({ token: TOKEN, lvPrefix: PREFIX, thinPool: `${PREFIX}pool` }));
   });
 
   after(async () => {
-    await labExec('a', ['pkill', '-f', 'opx-reader']).catch(() => undefined);
+    for (const node of ['a', 'b'] as const) await labExec(node, ['pkill', '-f', 'opx-reader']).catch(() => undefined);
     await agent?.stop();
+    await hostB?.stop();
     await removeOurLvs();
     process.stderr.write(`[operations] figures: ${JSON.stringify(figures)}\n`);
   });
@@ -85,20 +103,17 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
     assert.match(badPv.body.detail, /not a physical volume of volume group/);
 
     // The reader checksums the device over and over during the move.
-    await labRun('a', ['rm', '-f', '/tmp/opx-reads']);
-    const head = (await labRun('a', ['sh', '-c', `dd if=${dev(lvOf('mv'))} bs=1M count=32 iflag=direct status=none | md5sum`])).split(' ')[0];
-    await labSpawn('a', ['sh', '-c', `echo opx-reader >/dev/null; while :; do dd if=${dev(lvOf('mv'))} bs=1M count=32 iflag=direct status=none | md5sum >>/tmp/opx-reads; done`], { logFile: '/tmp/opx-reader.log' });
+    const head = await startReader('a', lvOf('mv'));
     const started = Date.now();
     const moved = await api('POST', '/v1/volumes/mv/move', { pv: target });
     assert.equal(moved.status, 202, JSON.stringify(moved.body));
     assert.equal(moved.body.kind, 'move');
     const { op, seen } = await waitOperation(moved.body.id);
     const seconds = (Date.now() - started) / 1000;
-    await labExec('a', ['pkill', '-f', 'opx-reader']);
+    const reads = await stopReader('a');
     assert.equal(op.state, 'succeeded', JSON.stringify(op));
     const after = (await api('GET', '/v1/volumes/mv?refresh=true')).body;
     assert.deepEqual(after.pvs, [target]);
-    const reads = (await labRun('a', ['cat', '/tmp/opx-reads'])).trim().split('\n').filter(Boolean).map((line) => line.split(' ')[0]);
     assert.ok(reads.length >= 1, 'the reader read the device during the move');
     assert.deepEqual([...new Set(reads)], [head], 'every read during the move saw the same data');
     assert.equal(await md5(lvOf('mv')), sum);
@@ -109,6 +124,56 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
 
     const detach = await api('DELETE', '/v1/attachments/mv/a');
     assert.equal(detach.status, 204, JSON.stringify(detach.body));
+  });
+
+  test('a volume attached to b moves on b (the LV lock holder) with a reader on b checking; control agent and b\'s lvmpolld killed, the restarted agent completes it', async () => {
+    await createVolume('mb', 1024);
+    const attach = await api('POST', '/v1/attachments', { volume_id: 'mb', host: 'b' });
+    assert.equal(attach.status, 201, JSON.stringify(attach.body));
+    const sum = await fill(lvOf('mb'), 1024, 'b');
+    const from = (await api('GET', '/v1/volumes/mb?refresh=true')).body.pvs[0];
+    const target = from === '/dev/vda' ? '/dev/vdb' : '/dev/vda';
+    const head = await startReader('b', lvOf('mb'));
+    const started = Date.now();
+    const moved = await api('POST', '/v1/volumes/mb/move', { pv: target });
+    assert.equal(moved.status, 202, JSON.stringify(moved.body));
+    assert.equal(moved.body.host, 'b', 'the move runs on the holder');
+    // The control agent dies once the copy has begun; the move goes on on b (its lvmpolld polls it).
+    for (let i = 0; i < 200; i++) {
+      const op = (await api('GET', `/v1/operations/${moved.body.id}`)).body;
+      if (op.percent > 0 || op.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await labExec('a', ['kill', '-9', String(agent.pid)]);
+    await labAwaitExit('a', agent.pid);
+    // b's lvmpolld dies too: nobody finishes the move until the restarted control agent, watching it
+    // on b, sees it stall and has b hand it to lvmpolld again.
+    await labExec('b', ['pkill', '-9', 'lvmpolld']);
+    await labExec('b', ['pkill', '-9', '-f', 'polloperation']);
+    await labRun('b', ['lvmpolld', '-t', '0']);
+    assert.match(await labRun('b', ['lvs', '-a', '-o', 'lv_name', LAB_VG]), /pvmove/, 'the move is left unfinished on b');
+    const restartedAt = Date.now();
+    agent = await startAgent('a', { token: TOKEN, lvPrefix: PREFIX, thinPool: `${PREFIX}pool` });
+    const op = (await api('GET', '/v1/operations?volume_id=mb')).body.items[0];
+    assert.ok(op, 'the restarted agent lists the move');
+    assert.equal(op.id, moved.body.id, 'under the id the client was given');
+    assert.equal(op.resumed, true);
+    assert.equal(op.state, 'running', 'watched on b');
+    assert.equal(op.host, 'b');
+    const { op: done } = await waitOperation(op.id);
+    figures.remote_resume_seconds = (Date.now() - restartedAt) / 1000;
+    assert.equal(done.state, 'succeeded', JSON.stringify(done));
+    assert.equal(done.host, 'b');
+    figures.remote_move_1GiB_seconds = (Date.now() - started) / 1000;
+    const reads = await stopReader('b');
+    assert.ok(reads.length >= 1, 'the reader on b read the device during the move');
+    assert.deepEqual([...new Set(reads)], [head], 'every read on b during the move saw the same data');
+    figures.remote_move_reads_during = reads.length;
+    assert.deepEqual((await api('GET', '/v1/volumes/mb?refresh=true')).body.pvs, [target]);
+    assert.doesNotMatch(await labRun('b', ['lvs', '-a', '-o', 'lv_name', LAB_VG]), /pvmove/);
+    assert.equal(await md5(lvOf('mb'), 'b'), sum, 'data unchanged');
+    assert.equal((await api('DELETE', '/v1/attachments/mb/b')).status, 204);
+    assert.equal((await api('DELETE', '/v1/volumes/mb')).status, 204);
   });
 
   test('agent and lvmpolld killed during a move: the restarted agent resumes it and reports it', async () => {

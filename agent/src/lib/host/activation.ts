@@ -12,12 +12,14 @@ import { LV_FIELDS, lvKind, lvRow, type LvRow } from '../lvm/report.js';
 import type { RunOptions, Runner } from '../lvm/runner.js';
 import { parseLvName } from '../volumes/ids.js';
 import { KeyedQueue } from '../volumes/queue.js';
+import { readMoveStatus } from '../operations/work.js';
 import { lockStateOf, parseLvmlockctlInfo, parseSanlockStatus, type LockMode, type VgLockState } from './lock-status.js';
 
 export type HostVolume = components['schemas']['HostVolume'];
 export type HostVgLock = components['schemas']['HostVgLock'];
 export type HostLockStatus = components['schemas']['HostLockStatus'];
 export type AccessMode = components['schemas']['AccessMode'];
+export type HostMoveStatus = components['schemas']['HostMoveStatus'];
 export type LvKind = HostVolume['kind'];
 
 export interface ActivateRequest {
@@ -202,6 +204,20 @@ export class HostService {
     const row = lvs.get(lv);
     if (!row) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
     return this.describe(row, lvs, locks.states.get(vg));
+  }
+
+  /** An LV's pvmove as this host sees it (the copy percent is known only where the move runs). */
+  async moveStatus(vg: string, lv: string): Promise<HostMoveStatus> {
+    this.checkVg(vg);
+    this.checkLvName(lv);
+    let status;
+    try {
+      status = await readMoveStatus(this.runner, vg, lv);
+    } catch (error) {
+      throw toAgentError(error);
+    }
+    if (!status) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
+    return { vg, lv_name: lv, moving: status.moving, percent: status.percent, move_pv: status.movePv, pvs: status.pvs };
   }
 
   async vgLock(vg: string, locks?: LockReadout): Promise<HostVgLock> {

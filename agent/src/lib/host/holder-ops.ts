@@ -1,5 +1,5 @@
 // Metadata changes that lvmlockd lets only the LV lock's holder make: extend, COW snapshot create,
-// snapshot removal and revert of an attached volume. The control agent decides them (names, sizes,
+// snapshot removal, revert and pvmove of an attached volume. The control agent decides them (names, sizes,
 // tags) and sends them to the one host that holds the volume exclusively; that host runs them here.
 // Removing a COW snapshot anywhere else while the origin is active here corrupts data (lvm2 2.03.16
 // accepts it), which is why these never run on a host that does not hold the lock.
@@ -8,9 +8,11 @@ import { AgentError } from '../errors.js';
 import { lvNameProblem, tagProblem } from '../lvm/names.js';
 import { lvKind, type LvRow } from '../lvm/report.js';
 import { addTagArgs } from '../lvm/tags.js';
-import { accessOf, isActive, isOpen, readOnlyConfig, type HostService, type HostVolume } from './activation.js';
+import { pvmoveArgs } from '../operations/work.js';
+import { accessOf, isActive, isOpen, readOnlyConfig, type HostMoveStatus, type HostService, type HostVolume } from './activation.js';
 
 type HostSnapshotCreate = components['schemas']['HostSnapshotCreate'];
+type HostMoveStart = components['schemas']['HostMoveStart'];
 
 /** The LV, active here and (with lvmlockd) locked exclusively here, or a 409 saying why not. */
 async function requireHeld(host: HostService, vg: string, lv: string, what: string): Promise<{ row: LvRow; lvs: Map<string, LvRow> }> {
@@ -95,5 +97,15 @@ export function revertHeld(host: HostService, vg: string, lv: string, snapshot: 
       await host.lvm('lvconvert', ['--merge', '-i', '1', `${vg}/${snapshot}`], { timeoutMs });
     }
     return host.getVolume(vg, lv);
+  });
+}
+
+/** Starts the pvmove of an LV held here, or (without `to`) hands an interrupted one to this host's
+ *  lvmpolld again. Returns at once: lvmpolld polls the move; GET .../pvmove shows its progress. */
+export function startMoveHeld(host: HostService, vg: string, lv: string, body: HostMoveStart): Promise<HostMoveStatus> {
+  return host.withLv(vg, lv, async () => {
+    await requireHeld(host, vg, lv, 'pvmove');
+    await host.lvm('pvmove', pvmoveArgs(vg, lv, body));
+    return host.moveStatus(vg, lv);
   });
 }

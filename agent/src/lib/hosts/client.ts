@@ -5,10 +5,12 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from '../../../../openapi/generated/types.js';
 import type { AgentConfig } from '../config/schema.js';
 import { AgentError, ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { ActivateRequest, HostLockStatus, HostService, HostVolume } from '../host/activation.js';
-import { createSnapshotOfHeld, deleteSnapshotOfHeld, extendHeld, revertHeld } from '../host/holder-ops.js';
+import type { PvMover } from '../operations/work.js';
+import type { ActivateRequest, HostLockStatus, HostMoveStatus, HostService, HostVolume } from '../host/activation.js';
+import { createSnapshotOfHeld, deleteSnapshotOfHeld, extendHeld, revertHeld, startMoveHeld } from '../host/holder-ops.js';
 
 type HostSnapshotCreate = components['schemas']['HostSnapshotCreate'];
+type HostMoveStart = components['schemas']['HostMoveStart'];
 export type RegisteredHost = components['schemas']['RegisteredHost'];
 
 /** What the control agent asks of a host agent. */
@@ -21,6 +23,8 @@ export interface HostAgent {
   createSnapshot(vg: string, lv: string, body: HostSnapshotCreate): Promise<HostVolume>;
   deleteSnapshot(vg: string, lv: string, snapshot: string): Promise<void>;
   revert(vg: string, lv: string, snapshot: string): Promise<HostVolume>;
+  startMove(vg: string, lv: string, body: HostMoveStart): Promise<HostMoveStatus>;
+  moveStatus(vg: string, lv: string): Promise<HostMoveStatus>;
   lockStatus(): Promise<HostLockStatus>;
 }
 
@@ -38,6 +42,8 @@ export class LocalHostAgent implements HostAgent {
   createSnapshot(vg: string, lv: string, body: HostSnapshotCreate) { return createSnapshotOfHeld(this.host, vg, lv, body); }
   deleteSnapshot(vg: string, lv: string, snapshot: string) { return deleteSnapshotOfHeld(this.host, vg, lv, snapshot); }
   revert(vg: string, lv: string, snapshot: string) { return revertHeld(this.host, vg, lv, snapshot, this.copyTimeoutMs); }
+  startMove(vg: string, lv: string, body: HostMoveStart) { return startMoveHeld(this.host, vg, lv, body); }
+  moveStatus(vg: string, lv: string) { return this.host.moveStatus(vg, lv); }
   lockStatus() { return this.host.lockStatus(); }
 }
 
@@ -110,6 +116,16 @@ export class HttpHostAgent implements HostAgent {
       this.client.POST('/v1/host/volumes/{vg}/{lv}/revert', { params: { path: { vg, lv } }, body: { snapshot_lv_name: snapshot }, signal }));
   }
 
+  startMove(vg: string, lv: string, body: HostMoveStart): Promise<HostMoveStatus> {
+    return this.call(`pvmove ${vg}/${lv}`, (signal) =>
+      this.client.POST('/v1/host/volumes/{vg}/{lv}/pvmove', { params: { path: { vg, lv } }, body, signal }));
+  }
+
+  moveStatus(vg: string, lv: string): Promise<HostMoveStatus> {
+    return this.call(`pvmove progress of ${vg}/${lv}`, (signal) =>
+      this.client.GET('/v1/host/volumes/{vg}/{lv}/pvmove', { params: { path: { vg, lv } }, signal }));
+  }
+
   lockStatus(): Promise<HostLockStatus> {
     return this.call('lock status', (signal) => this.client.GET('/v1/host/locks', { signal }));
   }
@@ -150,4 +166,19 @@ export class HostRegistry {
     }
     return agent;
   }
+}
+
+/** A pvmove run by the host agent that holds the LV (lvmlockd lets only the exclusive lock's holder
+ *  move it); progress comes from that host, the only one where the pvmove LV is active. */
+export function holderMover(agent: HostAgent, vg: string, lv: string): PvMover {
+  return {
+    where: `host ${agent.name}`,
+    start: async (spec) => {
+      await agent.startMove(vg, lv, spec.to ? { from: spec.from, to: spec.to } : { from: spec.from });
+    },
+    status: async () => {
+      const status = await agent.moveStatus(vg, lv);
+      return { moving: status.moving, percent: status.percent, movePv: status.move_pv, pvs: status.pvs };
+    },
+  };
 }

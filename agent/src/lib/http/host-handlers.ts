@@ -6,7 +6,7 @@ import type { components, operations } from '../../../../openapi/generated/types
 import type { AttachmentService } from '../attachments/orchestrator.js';
 import { AgentError } from '../errors.js';
 import type { HostService } from '../host/activation.js';
-import { createSnapshotOfHeld, deleteSnapshotOfHeld, extendHeld, revertHeld } from '../host/holder-ops.js';
+import { createSnapshotOfHeld, deleteSnapshotOfHeld, extendHeld, revertHeld, startMoveHeld } from '../host/holder-ops.js';
 import { restoreHost } from '../host/restore.js';
 import type { AgentMode } from './app.js';
 import type { Handler } from './handlers.js';
@@ -26,7 +26,7 @@ export interface HostHandlerOptions {
 const HOST_OPERATIONS = [
   'getHostStatus', 'listHostVolumes', 'getHostVolume', 'activateHostVolume', 'deactivateHostVolume', 'refreshHostVolume',
   'extendHostVolume', 'createHostSnapshot', 'deleteHostSnapshot', 'revertHostVolume', 'lockStartHostVg', 'lockStopHostVg',
-  'getHostLocks', 'restoreHost',
+  'getHostLocks', 'restoreHost', 'startHostMove', 'getHostMove',
 ] as const;
 const CONTROL_OPERATIONS = [
   'listHosts', 'listAttachments', 'createAttachment', 'getAttachment', 'deleteAttachment', 'listMigrations', 'startMigration',
@@ -76,6 +76,8 @@ export function hostHandlers(options: HostHandlerOptions): Record<string, Handle
       lockStopHostVg: async (input) => ({ status: 200, body: await host.lockStop(input.params.vg!) }),
       getHostLocks: async () => ({ status: 200, body: await host.lockStatus() }),
       restoreHost: async () => ({ status: 200, body: await restoreHost(host, options.logger) }),
+      startHostMove: async (input) => ({ status: 202, body: await startMoveHeld(host, ...p(input), input.body as Body<'startHostMove'>) }),
+      getHostMove: async (input) => ({ status: 200, body: await host.moveStatus(...p(input)) }),
     } satisfies Record<(typeof HOST_OPERATIONS)[number], Handler>);
   }
 

@@ -1,7 +1,7 @@
 // The long-running LVM and data work behind operations, each reporting progress: pvmove of one LV
 // (lvmpolld polls the move, so it outlives this process; we only watch the pvmove LV's copy_percent),
 // a chunked block copy (dd) and a chunked wipe (blkdiscard).
-import { LV_FIELDS, lvRow, movingThrough, type LvRow } from '../lvm/report.js';
+import { devicesPvs, LV_FIELDS, lvRow, movingThrough } from '../lvm/report.js';
 import type { Runner } from '../lvm/runner.js';
 import type { Progress } from './registry.js';
 
@@ -9,53 +9,95 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MIB = 2 ** 20;
 
 export interface MoveSpec {
-  vg: string;
-  lv: string;
   /** Source PV (one per pvmove run). */
   from: string;
-  /** Target PV. */
+  /** Target PV (none: resume an interrupted move). */
   to?: string;
+}
+
+/** An LV's move as the host that runs it sees it. */
+export interface MoveStatus {
+  /** The LV still maps through a pvmove LV. */
+  moving: boolean;
+  /** Copy percent of the pvmove LV (0 where it is not active). */
+  percent: number;
+  /** The PV being moved off, while moving. */
+  movePv: string | null;
+  /** The PVs the LV maps to. */
+  pvs: string[];
+}
+
+/** Runs and watches one LV's pvmove: here (the runner) or on the host agent that holds the LV lock. */
+export interface PvMover {
+  readonly where: string;
+  start(spec: MoveSpec): Promise<void>;
+  status(): Promise<MoveStatus>;
 }
 
 export interface WorkOptions {
   runner: Runner;
-  /** How often the pvmove LV is re-read. */
+  /** How often the move's progress is re-read. */
   pollMs?: number;
-  /** A move whose percentage does not change for this long gets its polling restarted. */
+  /** A move whose percentage does not change for this long is handed to lvmpolld again. */
   stallMs?: number;
   timeoutMs?: number;
 }
 
-async function readLvs(runner: Runner, vg: string): Promise<LvRow[]> {
-  return runner.report('lv', LV_FIELDS, ['-a', vg], lvRow);
+/** `pvmove -b` hands the polling to lvmpolld; in a shared VG lvm2 needs the LV named even to resume
+ *  ("Detected pvmove in progress"). */
+export function pvmoveArgs(vg: string, lv: string, spec: MoveSpec): string[] {
+  return ['-b', '-i', '2', '-n', `${vg}/${lv}`, spec.from, ...(spec.to ? [spec.to] : [])];
 }
 
-/** Starts (or, with `resume`, re-attaches to) the pvmove of `spec.lv` off `spec.from` and waits until
- *  the LV no longer maps through a pvmove LV. `pvmove -b` hands the polling to lvmpolld; in a shared
- *  VG lvm2 needs the LV named even to resume ("Detected pvmove in progress"). */
-export async function moveExtents(spec: MoveSpec, progress: Progress, options: WorkOptions, resume = false): Promise<void> {
-  const { runner } = options;
+/** Reads an LV's move state from `lvs -a` (the hidden pvmove LV carries the copy percent). */
+export async function readMoveStatus(runner: Runner, vg: string, lv: string): Promise<MoveStatus | undefined> {
+  const rows = await runner.report('lv', LV_FIELDS, ['-a', vg], lvRow);
+  const row = rows.find((candidate) => candidate.lv_name === lv);
+  if (!row) return undefined;
+  const through = movingThrough(row.devices);
+  const mover = through ? rows.find((candidate) => candidate.lv_name === `[${through}]`) : undefined;
+  return {
+    moving: Boolean(through),
+    percent: mover?.copy_percent ?? 0,
+    movePv: through ? (mover?.move_pv || devicesPvs(mover?.devices ?? '')[0] || null) : null,
+    pvs: devicesPvs(row.devices),
+  };
+}
+
+/** The mover for an LV active on this agent's own host. */
+export function localMover(runner: Runner, vg: string, lv: string): PvMover {
+  return {
+    where: 'here',
+    start: async (spec) => {
+      await runner.lvm('pvmove', pvmoveArgs(vg, lv, spec));
+    },
+    status: async () => {
+      const status = await readMoveStatus(runner, vg, lv);
+      if (!status) throw new Error(`LV ${vg}/${lv} disappeared during the move`);
+      return status;
+    },
+  };
+}
+
+/** Starts the move of one LV off `spec.from` (`restart`: hands an interrupted one to lvmpolld again;
+ *  `watch`: only watches one that lvmpolld still polls) and waits until the LV no longer maps through
+ *  a pvmove LV. A move whose percentage stalls is handed to lvmpolld again. */
+export async function moveExtents(mover: PvMover, spec: MoveSpec, progress: Progress, options: { pollMs?: number; stallMs?: number }, mode: 'start' | 'restart' | 'watch' = 'start'): Promise<void> {
   const pollMs = options.pollMs ?? 1000;
   const stallMs = options.stallMs ?? 30_000;
-  const start = () => runner.lvm('pvmove', ['-b', '-i', '2', '-n', `${spec.vg}/${spec.lv}`, spec.from, ...(resume || !spec.to ? [] : [spec.to])]);
-  await start();
+  if (mode !== 'watch') await mover.start(mode === 'start' ? spec : { from: spec.from });
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
-    const rows = await readLvs(runner, spec.vg);
-    const lv = rows.find((row) => row.lv_name === spec.lv);
-    if (!lv) throw new Error(`LV ${spec.vg}/${spec.lv} disappeared during the move`);
-    const through = movingThrough(lv.devices);
-    if (!through) return;
-    const mover = rows.find((row) => row.lv_name === `[${through}]`);
-    const percent = mover?.copy_percent ?? 0;
-    progress(percent);
-    if (percent !== last) {
-      last = percent;
+    const status = await mover.status();
+    if (!status.moving) return;
+    progress(status.percent);
+    if (status.percent !== last) {
+      last = status.percent;
       lastChange = Date.now();
     } else if (Date.now() - lastChange > stallMs) {
       // Nobody polls it any more (lvmpolld restarted, host rebooted): hand it to lvmpolld again.
-      await runner.lvm('pvmove', ['-b', '-i', '2', '-n', `${spec.vg}/${spec.lv}`, mover?.move_pv || spec.from]);
+      await mover.start({ from: status.movePv ?? spec.from });
       lastChange = Date.now();
     }
     await sleep(pollMs);

@@ -16,7 +16,7 @@ import { idFromIdempotencyKey, lvNameFor, newId, parseLvName, requestHash, type 
 import { snapshotsOf, toSnapshot, toVolume, toVolumeGroup, type Snapshot, type Volume, type VolumeGroup } from './model.js';
 import { KeyedQueue } from './queue.js';
 import { newOperationId, OperationRegistry, type Operation, type Progress } from '../operations/registry.js';
-import { copyBlocks, moveExtents, wipeBlocks } from '../operations/work.js';
+import { copyBlocks, localMover, moveExtents, wipeBlocks, type MoveSpec, type PvMover } from '../operations/work.js';
 import { devicesPvs, movingThrough, LV_FIELDS, lvRow, PV_FIELDS, pvRow } from '../lvm/report.js';
 import { parseWorkLvName, workLvName } from './ids.js';
 
@@ -45,6 +45,9 @@ export function mapperPath(vg: string, lv: string): string {
 
 const isActiveHere = (lv: LvRow) => lv.lv_attr[4] === 'a';
 
+const pvNotApplicable = (why: string) =>
+  new AgentError('not_applicable', `pv places thick volumes only; ${why} (its data lives in the thin pool)`, { errors: [{ pointer: '/body/pv', message: 'thick volumes only' }] });
+
 interface Found {
   cache: VgCache;
   snapshot: VgSnapshot;
@@ -72,6 +75,10 @@ export interface ServiceOptions {
   movePollMs?: number;
 }
 
+/** Runs the pvmove of an LV on the host agent that holds it (control and all mode, set once the
+ *  host registry exists). */
+export type HolderMover = (host: string, vg: string, lv: string) => PvMover;
+
 export class VolumeService {
   private readonly caches = new Map<string, VgCache>();
   private readonly vgConfigs = new Map<string, VolumeGroupConfig>();
@@ -92,6 +99,7 @@ export class VolumeService {
   readonly operations: OperationRegistry;
   private readonly hostName: string | undefined;
   private readonly movePollMs: number;
+  private holderMover: HolderMover | undefined;
 
   constructor(options: ServiceOptions) {
     this.config = options.config;
@@ -108,6 +116,11 @@ export class VolumeService {
       this.vgConfigs.set(vg.name, vg);
       this.caches.set(vg.name, new VgCache(vg.name, options.runner, options.config.cache_ttl_ms, options.onCacheRead));
     }
+  }
+
+  /** Lets moves of volumes attached to other hosts run on those hosts' agents. */
+  useHolderMover(mover: HolderMover): void {
+    this.holderMover = mover;
   }
 
   get vgNames(): string[] {
@@ -328,6 +341,8 @@ export class VolumeService {
     const hash = requestHash({
       vg: body.vg, name: body.name, size_gib: body.size_gib, type: body.type, source_snapshot_id: body.source_snapshot_id,
       source_volume_id: body.source_volume_id, multiattach: body.multiattach ?? false, tags: [...(body.tags ?? [])].sort(),
+      // Only when given: hashes recorded by earlier versions stay valid.
+      ...(body.pv !== undefined ? { pv: body.pv } : {}),
     });
     const retried = await this.retriedCreate('volume', id, hash);
     if (retried) return { object: toVolume(retried.lv, retried.snapshot, this.prefix), created: false };
@@ -352,6 +367,7 @@ export class VolumeService {
       if (again) return { object: toVolume(again.lv, again.snapshot, this.prefix), created: false };
       const snapshot = await cache.read({ anyAge: true });
       const lvName = lvNameFor(this.prefix, 'volume', id);
+      if (body.pv !== undefined) await this.requirePvOf(body.vg, body.pv, '/body/pv');
       const tags: ObjectTags = {
         name: body.name,
         createdAt: this.createdAt(),
@@ -364,12 +380,13 @@ export class VolumeService {
       } else if (body.source_volume_id !== undefined) {
         await this.createFromVolume(snapshot, lvName, body, body.source_volume_id, tags);
       } else if ((body.type ?? 'thick') === 'thin') {
+        if (body.pv !== undefined) throw pvNotApplicable('the new volume is thin');
         await this.createThin(snapshot, lvName, gibToBytes(body.size_gib!), tags);
       } else {
         const bytes = roundUp(gibToBytes(body.size_gib!), snapshot.vg.vg_extent_size);
         this.checkSpace(snapshot, bytes, `a ${body.size_gib} GiB volume`);
         const tagList = encodeTags(tags);
-        await this.lvcreateThick(body.vg, lvName, bytes, tagList);
+        await this.lvcreateThick(body.vg, lvName, bytes, tagList, body.pv);
         if (this.config.reread_after_create === 'async') {
           // lvcreate committed exactly this (one atomic commit, sizes rounded up to extents as here).
           const projected: LvRow = {
@@ -403,10 +420,20 @@ export class VolumeService {
     throw new AgentError('idempotency_conflict', `a ${kind} with id ${id} already exists with other parameters`);
   }
 
-  private async lvcreateThick(vg: string, lvName: string, bytes: number, tags: string[]): Promise<void> {
+  /** `pv`: allocate only from this PV (lvcreate's PV argument). */
+  private async lvcreateThick(vg: string, lvName: string, bytes: number, tags: string[], pv?: string): Promise<void> {
     await this.lvm('lvcreate', [
-      '-y', '-an', '-Zn', '-Wn', '--setautoactivation', 'n', '-L', `${bytes}b`, '-n', lvName, ...addTagArgs(tags), vg,
+      '-y', '-an', '-Zn', '-Wn', '--setautoactivation', 'n', '-L', `${bytes}b`, '-n', lvName, ...addTagArgs(tags), vg, ...(pv ? [pv] : []),
     ]);
+  }
+
+  /** A PV of the VG, or a 400 on `pointer` naming the VG's PVs. */
+  private async requirePvOf(vg: string, pv: string, pointer: string): Promise<void> {
+    const pvs = await this.runner.report('pv', PV_FIELDS, ['-S', `vg_name=${vg}`], pvRow).catch((error: unknown) => { throw toAgentError(error); });
+    if (pvs.some((row) => row.pv_name === pv)) return;
+    throw new AgentError('bad_request', `${pv} is not a physical volume of volume group ${vg} (its PVs: ${pvs.map((row) => row.pv_name).join(', ')})`, {
+      errors: [{ pointer, message: 'not a PV of the volume\'s VG' }],
+    });
   }
 
   private poolConfig(vg: string): { name: string; size_gib: number; create: boolean } {
@@ -466,14 +493,14 @@ export class VolumeService {
 
   /** New thick volume filled by copying `readFrom` (activated through `activate`). The LV is tagged
    *  `creating` until the copy is complete; on failure it is removed. */
-  private async createThickCopy(snapshot: VgSnapshot, lvName: string, sizeBytes: number, tags: ObjectTags, activate: LvRow[], readFrom: LvRow): Promise<void> {
+  private async createThickCopy(snapshot: VgSnapshot, lvName: string, sizeBytes: number, tags: ObjectTags, activate: LvRow[], readFrom: LvRow, pv?: string): Promise<void> {
     const vg = snapshot.vg.vg_name;
     const bytes = roundUp(sizeBytes, snapshot.vg.vg_extent_size);
     this.checkSpace(snapshot, bytes, 'the new volume');
     const creatingTag = encodeTags({ creating: true });
     this.copying.add(lvName);
     try {
-      await this.lvcreateThick(vg, lvName, bytes, [...encodeTags(tags), ...creatingTag]);
+      await this.lvcreateThick(vg, lvName, bytes, [...encodeTags(tags), ...creatingTag], pv);
       let activated: string[] = [];
       try {
         activated = await this.activateExclusive(vg, activate);
@@ -506,10 +533,11 @@ export class VolumeService {
     const type = sourceInfo.type === 'thin' ? 'thin' : 'thick';
     if (body.type !== undefined && body.type !== type) throw new AgentError('not_applicable', `a volume made from a ${sourceInfo.type} snapshot is ${type}, not ${body.type}`);
     tags.source = `snapshot:${snapshotId}`;
+    if (type === 'thin' && body.pv !== undefined) throw pvNotApplicable(`snapshot ${snapshotId} is thin, so is the new volume`);
     if (type === 'thin') return this.createThinFrom(vg, source, lvName, wanted, tags);
     const origin = snapshot.lvs.get(source.origin);
     if (!origin) throw new AgentError('lvm_failed', `origin ${source.origin} of snapshot ${snapshotId} not found`);
-    return this.createThickCopy(snapshot, lvName, Math.max(wanted ?? 0, sourceInfo.size_bytes), tags, [origin], source);
+    return this.createThickCopy(snapshot, lvName, Math.max(wanted ?? 0, sourceInfo.size_bytes), tags, [origin], source, body.pv);
   }
 
   private async createFromVolume(snapshot: VgSnapshot, lvName: string, body: VolumeCreate, volumeId: string, tags: ObjectTags): Promise<void> {
@@ -524,8 +552,9 @@ export class VolumeService {
     }
     if (body.type !== undefined && body.type !== sourceInfo.type) throw new AgentError('not_applicable', `a clone of a ${sourceInfo.type} volume is ${sourceInfo.type}, not ${body.type}`);
     tags.source = `volume:${volumeId}`;
+    if (sourceInfo.type === 'thin' && body.pv !== undefined) throw pvNotApplicable(`volume ${volumeId} is thin, so is its clone`);
     if (sourceInfo.type === 'thin') return this.createThinFrom(vg, source, lvName, wanted, tags);
-    return this.createThickCopy(snapshot, lvName, Math.max(wanted ?? 0, sourceInfo.size_bytes), tags, [source], source);
+    return this.createThickCopy(snapshot, lvName, Math.max(wanted ?? 0, sourceInfo.size_bytes), tags, [source], source, body.pv);
   }
 
   async updateVolume(id: string, body: VolumeUpdate): Promise<Volume> {
@@ -632,8 +661,9 @@ export class VolumeService {
 
   // ---- long operations: move, retype, and their recovery after a restart ----------------------------
 
-  /** Moves a thick volume's extents onto `pv` (pvmove, online). Runs here: the volume must be detached
-   *  or attached to this host only, since pvmove needs the LV lock exclusively. */
+  /** Moves a thick volume's extents onto `pv` (pvmove, online). pvmove needs the LV lock exclusively:
+   *  a detached volume (or one attached to this agent's own host) moves here, one attached to another
+   *  host moves on that host's agent, a multi-attached one is refused. */
   async moveVolume(id: string, pv: string): Promise<Operation> {
     const found = await this.find('volume', id, true, true);
     if (!found) throw notFound(`volume ${id}`);
@@ -649,39 +679,42 @@ export class VolumeService {
       throw new AgentError('multi_attached', `volume ${id} is attached to ${volume.attachments.map((a) => a.host).join(' and ')} (shared locks); pvmove needs the LV lock exclusively: detach all but one host first`);
     }
     const holder = volume.attachments[0]?.host;
-    if (holder !== undefined && holder !== this.hostName) {
-      throw new AgentError('in_use', `volume ${id} is attached to host ${holder}, which holds its LV lock; this agent moves volumes that are detached or attached to its own host${this.hostName ? ` (${this.hostName})` : ''}: detach it first`);
+    const elsewhere = holder !== undefined && holder !== this.hostName ? holder : undefined;
+    if (elsewhere !== undefined && !this.holderMover) {
+      throw new AgentError('in_use', `volume ${id} is attached to host ${elsewhere}, which holds its LV lock, and this agent has no hosts registered to send the move to: detach it first`);
     }
-    const pvs = await this.runner.report('pv', PV_FIELDS, ['-S', `vg_name=${vg}`], pvRow).catch((error: unknown) => { throw toAgentError(error); });
-    const target = pvs.find((row) => row.pv_name === pv);
-    if (!target) {
-      throw new AgentError('bad_request', `${pv} is not a physical volume of volume group ${vg} (its PVs: ${pvs.map((row) => row.pv_name).join(', ')})`, {
-        errors: [{ pointer: '/body/pv', message: 'not a PV of the volume\'s VG' }],
-      });
-    }
+    await this.requirePvOf(vg, pv, '/body/pv');
     if (movingThrough(lv.devices)) throw new AgentError('in_use', `volume ${id} is already being moved`);
     const sources = devicesPvs(lv.devices).filter((name) => name !== pv);
-    const spec = { kind: 'move' as const, volumeId: id, vg, target: pv, host: this.hostName ?? 'control' };
+    const spec = { kind: 'move' as const, volumeId: id, vg, target: pv, host: elsewhere ?? this.hostName ?? 'control' };
     if (sources.length === 0) return this.operations.start(spec, async () => undefined);
     // Recorded on the LV, so that a restarted agent reports the move under this id (lvmpolld may
     // even finish it while no agent runs).
     const operationId = newOperationId('move');
     await this.mutate(cache, () => this.lvm('lvchange', [...addTagArgs(encodeTags({ operation: operationId })), `${vg}/${lv.lv_name}`]));
     return this.operations.start({ ...spec, id: operationId }, (progress) =>
-      this.runMove(cache, lv.lv_name, sources.map((from) => ({ from, to: pv })), progress, false, operationId));
+      this.runMove(cache, lv.lv_name, sources.map((from) => ({ from, to: pv })), progress, 'start', operationId, elsewhere));
   }
 
-  /** Moves off each source in turn, activating the LV here (exclusively) for it if it is not active. */
-  private async runMove(cache: VgCache, lvName: string, steps: { from: string; to?: string }[], progress: Progress, resume: boolean, operationId?: string): Promise<void> {
+  /** Moves off each source in turn. Here: activating the LV (exclusively) for it if it is not active;
+   *  on `holder`: through that host's agent, where the LV is active. */
+  private async runMove(cache: VgCache, lvName: string, steps: MoveSpec[], progress: Progress, mode: 'start' | 'restart' | 'watch', operationId?: string, holder?: string): Promise<void> {
     const vg = cache.vgName;
-    const snapshot = await cache.read({ anyAge: true });
-    const current = snapshot.lvs.get(lvName);
-    // A resumed move finds the LV active from the earlier run: released again unless attached here.
-    const attachedHere = current ? toVolume(current, snapshot, this.prefix).attachments.some((a) => a.host === this.hostName) : false;
-    const activated = current && !isActiveHere(current) ? await this.activateExclusive(vg, [current]) : resume && !attachedHere ? [lvName] : [];
+    let activated: string[] = [];
+    let mover: PvMover;
+    if (holder !== undefined) {
+      mover = this.holderMover!(holder, vg, lvName);
+    } else {
+      const snapshot = await cache.read({ anyAge: true });
+      const current = snapshot.lvs.get(lvName);
+      // A resumed move finds the LV active from the earlier run: released again unless attached here.
+      const attachedHere = current ? toVolume(current, snapshot, this.prefix).attachments.some((a) => a.host === this.hostName) : false;
+      activated = current && !isActiveHere(current) ? await this.activateExclusive(vg, [current]) : mode !== 'start' && !attachedHere ? [lvName] : [];
+      mover = localMover(this.runner, vg, lvName);
+    }
     try {
       for (const [index, step] of steps.entries()) {
-        await moveExtents({ vg, lv: lvName, ...step }, (percent) => progress(((index + percent / 100) / steps.length) * 100), { runner: this.runner, pollMs: this.movePollMs }, resume);
+        await moveExtents(mover, step, (percent) => progress(((index + percent / 100) / steps.length) * 100), { pollMs: this.movePollMs }, index === 0 ? mode : 'start');
       }
     } catch (error) {
       throw toAgentError(error);
@@ -804,20 +837,29 @@ export class VolumeService {
     const host = this.hostName ?? 'control';
     const volume = parseLvName(this.prefix, row.lv_name);
     const through = movingThrough(row.devices);
-    if (volume?.kind === 'volume' && through) {
-      if (!isActiveHere(row)) {
-        this.logger.warn({ lv: row.lv_name }, 'an LV of ours is being moved but is not active here: the move belongs to the host that has it active');
-        return undefined;
+    if (volume?.kind === 'volume' && (through || tags.operation)) {
+      // The host a move runs on: the one the volume is attached to, else this agent's.
+      const snapshot = await cache.read({ anyAge: true });
+      const holders = toVolume(snapshot.lvs.get(row.lv_name) ?? row, snapshot, this.prefix).attachments.map((a) => a.host);
+      const elsewhere = holders.length === 1 && holders[0] !== this.hostName ? holders[0] : undefined;
+      const operationId = tags.operation ?? newOperationId('move');
+      const spec = { kind: 'move' as const, volumeId: volume.id, vg, host: elsewhere ?? host, resumed: true, id: operationId };
+      if (!through) {
+        // lvmpolld finished the move while no agent ran: report it done, clear the record.
+        await this.mutate(cache, () => this.lvm('lvchange', [...delTagArgs(encodeTags({ operation: operationId })), `${vg}/${row.lv_name}`]));
+        return this.operations.start({ ...spec, target: devicesPvs(row.devices).join(',') || null }, async () => undefined);
       }
       const mover = rows.find((other) => other.lv_name === `[${through}]`);
-      const operationId = tags.operation ?? newOperationId('move');
-      return this.operations.start({ kind: 'move', volumeId: volume.id, vg, target: null, host, resumed: true, id: operationId }, (progress) =>
-        this.runMove(cache, row.lv_name, [{ from: mover?.move_pv || devicesPvs(mover?.devices ?? '')[0] || '' }], progress, true, tags.operation));
-    }
-    if (volume?.kind === 'volume' && tags.operation) {
-      // lvmpolld finished the move while no agent ran: report it done, clear the record.
-      await this.mutate(cache, () => this.lvm('lvchange', [...delTagArgs(encodeTags({ operation: tags.operation })), `${vg}/${row.lv_name}`]));
-      return this.operations.start({ kind: 'move', volumeId: volume.id, vg, target: devicesPvs(row.devices).join(',') || null, host, resumed: true, id: tags.operation }, async () => undefined);
+      const from = mover?.move_pv || devicesPvs(mover?.devices ?? '')[0] || '';
+      if (isActiveHere(row)) {
+        return this.operations.start({ ...spec, host, target: null }, (progress) => this.runMove(cache, row.lv_name, [{ from }], progress, 'restart', tags.operation));
+      }
+      // Active on the host it is attached to: that host's lvmpolld still polls it; watch it there.
+      if (elsewhere === undefined || !this.holderMover) {
+        this.logger.warn({ lv: row.lv_name, holders }, 'an LV of ours is being moved but is not active here and has no one holder to ask: the move belongs to the host that has it active');
+        return undefined;
+      }
+      return this.operations.start({ ...spec, target: null }, (progress) => this.runMove(cache, row.lv_name, [{ from }], progress, 'watch', tags.operation, elsewhere));
     }
     const work = parseWorkLvName(this.prefix, row.lv_name);
     if (work?.kind === 'deleting' && tags.wipe) {

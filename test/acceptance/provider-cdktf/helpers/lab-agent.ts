@@ -33,7 +33,7 @@ export async function startLabAgent(node: LabNode = 'a'): Promise<LabAgent> {
   await labExec(node, ['rm', '-f', LOG_FILE]);
   const { pid } = await labSpawn(node, [
     '/usr/bin/node', entry, '--mode', 'all', '--vg', LAB_VG, '--lv-prefix', LV_PREFIX, '--token', TOKEN,
-    '--listen', '0.0.0.0:7480', '--cache-ttl-ms', '600000',
+    '--listen', '0.0.0.0:7480', '--cache-ttl-ms', '600000', '--thin-pool', `${LV_PREFIX}pool`, '--thin-pool-size-gib', '1',
   ], { logFile: LOG_FILE, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
   const deadline = Date.now() + 150_000;
   while ((await answers(url)) !== 200) {

@@ -7,7 +7,7 @@ import { validateVolumeConfig, volumeSchema, volumeState } from '../../../../pro
 import { Unknown, record, type TfValue } from '../../../../provider-cdktf/src/plugin/values.js';
 
 const config = (o: Record<string, TfValue>) =>
-  record({ name: 'v', volume_group: 'labvg', size_gib: 1, thin: null, source_snapshot_id: null, source_volume_id: null, multiattach: null, wipe_on_delete: null, tags: null, timeouts: null, ...o });
+  record({ name: 'v', volume_group: 'labvg', size_gib: 1, thin: null, source_snapshot_id: null, source_volume_id: null, multiattach: null, wipe_on_delete: null, tags: null, pv: null, timeouts: null, ...o });
 
 const cases: [string, { given: Record<string, TfValue>; want: { summary: string; path: string }[] }][] = [
   ['plain volume', { given: {}, want: [] }],
@@ -21,6 +21,9 @@ const cases: [string, { given: Record<string, TfValue>; want: { summary: string;
   ['zero size', { given: { size_gib: 0 }, want: [{ summary: 'Invalid value for "size_gib"', path: 'size_gib' }] }],
   ['bad name', { given: { name: '-x' }, want: [{ summary: 'Invalid value for "name"', path: 'name' }] }],
   ['bad tag', { given: { tags: ['ok', 'no spaces'] }, want: [{ summary: 'Invalid value for "tags"', path: 'tags' }] }],
+  ['thick on a PV', { given: { pv: '/dev/vdb' }, want: [] }],
+  ['pv on a thin volume', { given: { thin: true, pv: '/dev/vdb' }, want: [{ summary: 'pv needs a thick volume', path: 'pv' }] }],
+  ['pv not a device path', { given: { pv: 'vdb' }, want: [{ summary: 'Invalid value for "pv"', path: 'pv' }] }],
   ['bad timeout', { given: { timeouts: record({ create: 'soon', update: null, delete: null }) }, want: [{ summary: 'Invalid value for "create"', path: 'timeouts.create' }] }],
 ];
 
@@ -37,7 +40,7 @@ for (const [name, { given, want }] of cases) {
 const apiVolume: Volume = {
   id: 'abc', name: 'data', vg: 'labvg', lv_name: 'vol-abc', lv_uuid: 'U', path: '/dev/labvg/vol-abc', type: 'thick',
   size_bytes: 2 * 1024 ** 3, status: 'available', multiattach: true, created_at: null, source: { kind: 'snapshot', id: 's1' },
-  snapshot_ids: [], attachments: [], tags: ['b', 'a'],
+  snapshot_ids: [], attachments: [], tags: ['b', 'a'], pvs: ['/dev/vdb'],
 };
 
 test('volumeState: maps the API volume onto the schema', () => {
@@ -45,9 +48,21 @@ test('volumeState: maps the API volume onto the schema', () => {
   assert.deepEqual({ ...s }, {
     id: 'abc', name: 'data', volume_group: 'labvg', size_gib: 2, size_bytes: 2 * 1024 ** 3, thin: false,
     source_snapshot_id: 's1', source_volume_id: null, multiattach: true, tags: ['a', 'b'], wipe_on_delete: false,
-    lv_name: 'vol-abc', lv_uuid: 'U', device_path: '/dev/labvg/vol-abc',
+    lv_name: 'vol-abc', lv_uuid: 'U', device_path: '/dev/labvg/vol-abc', pv: '/dev/vdb',
   });
 });
+
+const pvCases: [string, { given: Partial<Volume>; want: string | null }][] = [
+  ['thick on one PV', { given: { pvs: ['/dev/vda'] }, want: '/dev/vda' }],
+  ['thick across two PVs', { given: { pvs: ['/dev/vda', '/dev/vdb'] }, want: null }],
+  ['thin (lives in the pool)', { given: { type: 'thin', pvs: [] }, want: null }],
+  ['mid-move (maps through pvmove)', { given: { pvs: [] }, want: null }],
+];
+for (const [name, { given, want }] of pvCases) {
+  test(`volumeState pv: ${name}`, () => {
+    assert.equal(volumeState({ ...apiVolume, ...given }, null).pv, want);
+  });
+}
 
 const tagCases: [string, { prior: TfValue; want: TfValue }][] = [
   ['no tags, config had none -> null', { prior: null, want: null }],

@@ -152,6 +152,16 @@ export class DataSharedLvmVolume extends cdktf.TerraformDataSource {
     return this._name;
   }
 
+  // operation_id - computed: true, optional: false, required: false
+  public get operationId() {
+    return this.getStringAttribute('operation_id');
+  }
+
+  // pvs - computed: true, optional: false, required: false
+  public get pvs() {
+    return this.getListAttribute('pvs');
+  }
+
   // size_bytes - computed: true, optional: false, required: false
   public get sizeBytes() {
     return this.getNumberAttribute('size_bytes');

@@ -20,6 +20,12 @@ export interface SharedLvmVolumeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly name: string;
   /**
+  * The physical volume of the VG that holds a thick volume's extents, e.g. `/dev/vdb`. Set on create, the LV is allocated there; changed later, the extents move there online (pvmove, run on the host holding the volume when it is attached; refused for multi-attached volumes). Unset, it shows where LVM put the volume (null when it spans several PVs). Thin volumes: always null.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_volume#pv SharedLvmVolume#pv}
+  */
+  readonly pv?: string;
+  /**
   * Size in GiB (fractions in steps of 1 MiB, e.g. `0.5`; LVM rounds up to whole extents). Growing extends the LV in place; shrinking is an error at plan time. Required unless a source is set, where it defaults to the source's size.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_volume#size_gib SharedLvmVolume#size_gib}
@@ -44,13 +50,13 @@ export interface SharedLvmVolumeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly tags?: string[];
   /**
-  * Thin-provisioned in the VG's thin pool instead of thick (default `false`).
+  * Thin-provisioned in the VG's thin pool instead of thick (default `false`). Changing it retypes the volume in place by copy, like `volume_group`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_volume#thin SharedLvmVolume#thin}
   */
   readonly thin?: boolean | cdktf.IResolvable;
   /**
-  * The shared LVM volume group to create the volume in.
+  * The shared LVM volume group of the volume. Changing it retypes the volume in place: the agent copies the data into a new LV in that VG and removes the old one; the id stays. The volume must be detached and have no snapshots (a plan-time error otherwise).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_volume#volume_group SharedLvmVolume#volume_group}
   */
@@ -287,6 +293,7 @@ export class SharedLvmVolume extends cdktf.TerraformResource {
     });
     this._multiattach = config.multiattach;
     this._name = config.name;
+    this._pv = config.pv;
     this._sizeGib = config.sizeGib;
     this._sourceSnapshotId = config.sourceSnapshotId;
     this._sourceVolumeId = config.sourceVolumeId;
@@ -348,6 +355,22 @@ export class SharedLvmVolume extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get nameInput() {
     return this._name;
+  }
+
+  // pv - computed: true, optional: true, required: false
+  private _pv?: string; 
+  public get pv() {
+    return this.getStringAttribute('pv');
+  }
+  public set pv(value: string) {
+    this._pv = value;
+  }
+  public resetPv() {
+    this._pv = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get pvInput() {
+    return this._pv;
   }
 
   // size_bytes - computed: true, optional: false, required: false
@@ -488,6 +511,7 @@ export class SharedLvmVolume extends cdktf.TerraformResource {
     return {
       multiattach: cdktf.booleanToTerraform(this._multiattach),
       name: cdktf.stringToTerraform(this._name),
+      pv: cdktf.stringToTerraform(this._pv),
       size_gib: cdktf.numberToTerraform(this._sizeGib),
       source_snapshot_id: cdktf.stringToTerraform(this._sourceSnapshotId),
       source_volume_id: cdktf.stringToTerraform(this._sourceVolumeId),
@@ -509,6 +533,12 @@ export class SharedLvmVolume extends cdktf.TerraformResource {
       },
       name: {
         value: cdktf.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      pv: {
+        value: cdktf.stringToHclTerraform(this._pv),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
