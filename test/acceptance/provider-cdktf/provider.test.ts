@@ -302,5 +302,6 @@ test('placement in place: pv on create, a pv change moves the extents (pvmove), 
 
   w.write({ 'main.tf': placedVolume('  thin = true\n  pv   = "/dev/vda"') });
   assertPlanError(await w.plan(), 'pv needs a thick volume', 'pv');
+  w.write({ 'main.tf': placedVolume('  thin = true') });
   await w.ok('destroy', '-auto-approve', '-input=false');
 });

@@ -176,6 +176,28 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
     assert.equal((await api('DELETE', '/v1/volumes/mb')).status, 204);
   });
 
+  test('tracking overhead: the same 256 MiB move as a bare pvmove and as an agent operation', async () => {
+    await createVolume('ov', 256, { pv: '/dev/vda' });
+    const lv = `${LAB_VG}/${lvOf('ov')}`;
+    assert.match(await labRun('a', ['lvs', '--noheadings', '-o', 'devices', lv]), /\/dev\/vda\(/, 'created on the PV asked for');
+    // Bare: a foreground pvmove of the active LV (lvmpolld polls it every 2 s, as for the agent's).
+    await labRun('a', ['lvchange', '-aey', lv]);
+    let started = Date.now();
+    await labRun('a', ['pvmove', '-i', '2', '-n', lv, '/dev/vda', '/dev/vdb'], { timeoutMs: 600_000 });
+    const bare = (Date.now() - started) / 1000;
+    await labRun('a', ['lvchange', '-an', lv]);
+    // The agent: the same move back, with its tag, activation, polling and clean-up, as a client sees it.
+    started = Date.now();
+    const moved = await api('POST', '/v1/volumes/ov/move', { pv: '/dev/vda' });
+    assert.equal(moved.status, 202, JSON.stringify(moved.body));
+    const { op } = await waitOperation(moved.body.id);
+    const tracked = (Date.now() - started) / 1000;
+    assert.equal(op.state, 'succeeded', JSON.stringify(op));
+    assert.deepEqual((await api('GET', '/v1/volumes/ov?refresh=true')).body.pvs, ['/dev/vda']);
+    figures.overhead_256MiB = { bare_pvmove_s: bare, agent_operation_s: tracked, overhead_s: Math.round((tracked - bare) * 10) / 10 };
+    assert.equal((await api('DELETE', '/v1/volumes/ov')).status, 204);
+  });
+
   test('agent and lvmpolld killed during a move: the restarted agent resumes it and reports it', async () => {
     await createVolume('kl', 1024);
     await labRun('a', ['lvchange', '-aey', `${LAB_VG}/${lvOf('kl')}`]);

@@ -111,7 +111,7 @@ export class VolumeService {
     this.now = options.now ?? (() => new Date());
     this.operations = options.operations ?? new OperationRegistry(options.logger, this.now);
     this.hostName = options.hostName;
-    this.movePollMs = options.movePollMs ?? 1000;
+    this.movePollMs = options.movePollMs ?? 2000; // lvmpolld's interval (pvmove -i 2); each read costs an lvm command
     for (const vg of options.config.volume_groups) {
       this.vgConfigs.set(vg.name, vg);
       this.caches.set(vg.name, new VgCache(vg.name, options.runner, options.config.cache_ttl_ms, options.onCacheRead));
