@@ -40,6 +40,15 @@ async function waitOperation(id: string, timeoutMs = 300_000): Promise<{ op: any
   }
 }
 
+/** Polls until the operation reports progress (or ended), at most 200 times: the moment to kill things. */
+async function waitCopyBegun(id: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const op = (await api('GET', `/v1/operations/${id}`)).body;
+    if (op.percent > 0 || op.state !== 'running') return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const dev = (lv: string) => `/dev/mapper/${LAB_VG}-${lv.replaceAll('-', '--')}`;
 const lvOf = (id: string) => `${PREFIX}vol-${id}`;
 
@@ -139,11 +148,7 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
     assert.equal(moved.status, 202, JSON.stringify(moved.body));
     assert.equal(moved.body.host, 'b', 'the move runs on the holder');
     // The control agent dies once the copy has begun; the move goes on on b (its lvmpolld polls it).
-    for (let i = 0; i < 200; i++) {
-      const op = (await api('GET', `/v1/operations/${moved.body.id}`)).body;
-      if (op.percent > 0 || op.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitCopyBegun(moved.body.id);
     await labExec('a', ['kill', '-9', String(agent.pid)]);
     await labAwaitExit('a', agent.pid);
     // b's lvmpolld dies too: nobody finishes the move until the restarted control agent, watching it
@@ -208,11 +213,7 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
     const moved = await api('POST', '/v1/volumes/kl/move', { pv: target });
     assert.equal(moved.status, 202, JSON.stringify(moved.body));
     // Kill once the copy has begun: the agent, then lvmpolld (nobody polls the move any more).
-    for (let i = 0; i < 200; i++) {
-      const op = (await api('GET', `/v1/operations/${moved.body.id}`)).body;
-      if (op.percent > 0 || op.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitCopyBegun(moved.body.id);
     await labExec('a', ['kill', '-9', String(agent.pid)]);
     await labExec('a', ['pkill', '-9', 'lvmpolld']);
     await labExec('a', ['pkill', '-9', '-f', 'polloperation']); // lvmpolld's poller of this move

@@ -172,9 +172,8 @@ export class HostRegistry {
  *  move it); progress comes from that host, the only one where the pvmove LV is active. */
 export function holderMover(agent: HostAgent, vg: string, lv: string): PvMover {
   return {
-    where: `host ${agent.name}`,
     start: async (spec) => {
-      await agent.startMove(vg, lv, spec.to ? { from: spec.from, to: spec.to } : { from: spec.from });
+      await agent.startMove(vg, lv, spec);
     },
     status: async () => {
       const status = await agent.moveStatus(vg, lv);

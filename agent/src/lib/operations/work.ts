@@ -29,7 +29,6 @@ export interface MoveStatus {
 
 /** Runs and watches one LV's pvmove: here (the runner) or on the host agent that holds the LV lock. */
 export interface PvMover {
-  readonly where: string;
   start(spec: MoveSpec): Promise<void>;
   status(): Promise<MoveStatus>;
 }
@@ -67,7 +66,6 @@ export async function readMoveStatus(runner: Runner, vg: string, lv: string): Pr
 /** The mover for an LV active on this agent's own host. */
 export function localMover(runner: Runner, vg: string, lv: string): PvMover {
   return {
-    where: 'here',
     start: async (spec) => {
       await runner.lvm('pvmove', pvmoveArgs(vg, lv, spec));
     },

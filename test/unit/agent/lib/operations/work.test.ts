@@ -9,7 +9,6 @@ function scripted(script: Partial<MoveStatus>[]): PvMover & { starts: MoveSpec[]
   const starts: MoveSpec[] = [];
   let step = 0;
   return {
-    where: 'script',
     starts,
     start: async (spec) => { starts.push(spec); },
     status: async () => ({ moving: true, percent: 0, movePv: '/dev/vda', pvs: [], ...script[Math.min(step++, script.length - 1)] }),
@@ -49,7 +48,7 @@ for (const [name, { given, want }] of cases) {
 }
 
 test('moveExtents: a status failure ends the move with that error', async () => {
-  const mover: PvMover = { where: 'x', start: async () => undefined, status: async () => { throw new Error('LV labvg/v disappeared during the move'); } };
+  const mover: PvMover = { start: async () => undefined, status: async () => { throw new Error('LV labvg/v disappeared during the move'); } };
   await assert.rejects(moveExtents(mover, spec, () => undefined, { pollMs: 1 }), /disappeared/);
 });
 
