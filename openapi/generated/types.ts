@@ -942,7 +942,7 @@ export interface components {
             detail?: string;
             instance?: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden_in_mode" | "not_found" | "already_exists" | "idempotency_conflict" | "has_snapshots" | "has_attachments" | "shrink_not_supported" | "locked_by_other_host" | "lock_conflict" | "in_use" | "insufficient_space" | "metadata_full" | "lock_unavailable" | "not_applicable" | "body_too_large" | "unsupported_media_type" | "lvm_timeout" | "lvm_failed" | "internal" | "not_multiattach" | "multi_attached" | "shared_activation_refused" | "thin_pool_busy" | "migration_in_progress" | "host_unreachable";
+            code: "bad_request" | "unauthorized" | "forbidden_in_mode" | "not_found" | "already_exists" | "idempotency_conflict" | "name_taken" | "has_snapshots" | "has_attachments" | "shrink_not_supported" | "locked_by_other_host" | "lock_conflict" | "in_use" | "insufficient_space" | "metadata_full" | "lock_unavailable" | "not_applicable" | "body_too_large" | "unsupported_media_type" | "lvm_timeout" | "lvm_failed" | "internal" | "not_multiattach" | "multi_attached" | "shared_activation_refused" | "thin_pool_busy" | "migration_in_progress" | "host_unreachable";
             /** @description Input errors, each with a JSON pointer into the request. */
             errors?: {
                 /** @description e.g. /body/size_gib, /query/vg, /path/id */
@@ -955,6 +955,8 @@ export interface components {
                 stderr?: string;
                 command?: string[];
             };
+            /** @description name_taken: the id of the volume or snapshot that already has the name (import it by this id). */
+            existing_id?: string;
         };
         /** @description Name of a host agent as registered in the control agent's config (and the host's `host_name`). */
         HostName: string;

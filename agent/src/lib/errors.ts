@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'idempotency_conflict'
+  | 'name_taken'
   | 'has_snapshots'
   | 'has_attachments'
   | 'shrink_not_supported'
@@ -39,6 +40,7 @@ export const ERROR_CODES: Record<ErrorCode, { status: number; title: string }> =
   not_found: { status: 404, title: 'Not found' },
   already_exists: { status: 409, title: 'Already exists' },
   idempotency_conflict: { status: 409, title: 'Id or idempotency key already used with other parameters' },
+  name_taken: { status: 409, title: 'Name already taken in this volume group' },
   has_snapshots: { status: 409, title: 'Volume has snapshots' },
   has_attachments: { status: 409, title: 'Volume is attached' },
   shrink_not_supported: { status: 409, title: 'Volumes can only grow' },
@@ -80,8 +82,14 @@ export class AgentError extends Error {
   readonly title: string;
   readonly errors?: InputError[];
   readonly lvm?: LvmFailure;
+  /** name_taken: the id of the object that has the name. */
+  readonly existingId?: string;
 
-  constructor(code: ErrorCode, detail: string, extra: { errors?: InputError[]; lvm?: LvmFailure; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    extra: { errors?: InputError[]; lvm?: LvmFailure; cause?: unknown; existingId?: string } = {},
+  ) {
     super(detail, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'AgentError';
     this.code = code;
@@ -89,6 +97,7 @@ export class AgentError extends Error {
     this.title = ERROR_CODES[code].title;
     if (extra.errors) this.errors = extra.errors;
     if (extra.lvm) this.lvm = extra.lvm;
+    if (extra.existingId) this.existingId = extra.existingId;
   }
 }
 

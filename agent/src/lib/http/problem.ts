@@ -13,6 +13,7 @@ export interface ProblemBody {
   instance?: string;
   errors?: { pointer: string; message: string }[];
   lvm?: { exit_code: number | null; stderr: string; command: string[] };
+  existing_id?: string;
 }
 
 export function problemType(code: string): string {
@@ -29,6 +30,7 @@ export function toProblem(error: AgentError, instance?: string): ProblemBody {
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
     ...(error.lvm ? { lvm: error.lvm } : {}),
+    ...(error.existingId ? { existing_id: error.existingId } : {}),
   };
 }
 
