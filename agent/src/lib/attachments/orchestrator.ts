@@ -11,10 +11,11 @@ import type { AgentConfig } from '../config/schema.js';
 import { AgentError, notFound } from '../errors.js';
 import { sharedActivationProblem } from '../host/activation.js';
 import type { HostRegistry } from '../hosts/client.js';
-import { toAgentError } from '../lvm/errors.js';
-import { lvKind, type LvRow } from '../lvm/report.js';
+import { lvKind } from '../lvm/attr.js';
+import { Lvm } from '../lvm/commands.js';
+import type { LvRow } from '../lvm/report.js';
 import type { Runner } from '../lvm/runner.js';
-import { addTagArgs, decodeTags, delTagArgs, encodeTags } from '../lvm/tags.js';
+import { decodeTags, encodeTags } from '../lvm/tags.js';
 import { idFromIdempotencyKey, lvNameFor, newId, parseLvName, requestHash } from '../volumes/ids.js';
 import type { Attachment, Snapshot, Volume } from '../volumes/model.js';
 import { KeyedQueue } from '../volumes/queue.js';
@@ -37,6 +38,8 @@ export interface AttachmentServiceOptions {
   config: AgentConfig;
   volumes: VolumeService;
   runner: Runner;
+  /** The agent's one Lvm (with its write observer); a new one over `runner` when not given. */
+  lvm?: Lvm;
   hosts: HostRegistry;
   logger: Logger;
   now?: () => Date;
@@ -46,7 +49,7 @@ const roundUp = (bytes: number, unit: number) => Math.ceil(bytes / unit) * unit;
 
 export class AttachmentService {
   private readonly volumes: VolumeService;
-  private readonly runner: Runner;
+  private readonly lvm: Lvm;
   readonly hosts: HostRegistry;
   private readonly logger: Logger;
   private readonly config: AgentConfig;
@@ -57,7 +60,7 @@ export class AttachmentService {
   constructor(options: AttachmentServiceOptions) {
     this.config = options.config;
     this.volumes = options.volumes;
-    this.runner = options.runner;
+    this.lvm = options.lvm ?? new Lvm(options.runner);
     this.hosts = options.hosts;
     this.logger = options.logger;
     this.now = options.now ?? (() => new Date());
@@ -129,13 +132,7 @@ export class AttachmentService {
   // ---- tags -------------------------------------------------------------------------------------------
 
   private async changeTags(ctx: Context, add: string[], remove: string[]): Promise<void> {
-    await this.volumes.inVgQueue(ctx.vg, async () => {
-      try {
-        await this.runner.lvm('lvchange', [...delTagArgs(remove), ...addTagArgs(add), `${ctx.vg}/${ctx.lvName}`]);
-      } catch (error) {
-        throw toAgentError(error);
-      }
-    });
+    await this.volumes.inVgQueue(ctx.vg, () => this.lvm.changeTags(ctx.vg, ctx.lvName, { add, remove }));
   }
 
   /** Runs a clean-up step after a failure; its own failure is logged, never thrown over the first. */

@@ -6,10 +6,12 @@ import type { Logger } from 'pino';
 import type { components } from '../../../../openapi/generated/types.js';
 import type { AgentConfig } from '../config/schema.js';
 import { AgentError } from '../errors.js';
-import { LvmError, toAgentError } from '../lvm/errors.js';
+import { isActiveHere, isOpenHere, lvKind, parseLvAttr } from '../lvm/attr.js';
+import { Lvm } from '../lvm/commands.js';
+import { LvmError } from '../lvm/errors.js';
 import { lvNameProblem } from '../lvm/names.js';
-import { LV_FIELDS, lvKind, lvRow, type LvRow } from '../lvm/report.js';
-import type { RunOptions, Runner } from '../lvm/runner.js';
+import type { LvRow } from '../lvm/report.js';
+import type { Runner } from '../lvm/runner.js';
 import { parseLvName } from '../volumes/ids.js';
 import { KeyedQueue } from '../volumes/queue.js';
 import { readMoveStatus } from '../operations/work.js';
@@ -29,7 +31,10 @@ export interface ActivateRequest {
 
 export interface HostServiceOptions {
   config: AgentConfig;
+  /** Runs lvmlockctl and sanlock (and lvm, through a new Lvm, when `lvm` is not given). */
   runner: Runner;
+  /** The agent's one Lvm (with its write observer). */
+  lvm?: Lvm;
   logger: Logger;
 }
 
@@ -51,15 +56,8 @@ export function sharedActivationProblem(kind: LvKind): string | null {
   }
 }
 
-/** `--config` text that makes one LV's activation read-only on this host (never its permission). */
-export function readOnlyConfig(vg: string, lv: string): string {
-  return `activation { read_only_volume_list = [ "${vg}/${lv}" ] }`;
-}
-
-export const isActive = (lv: LvRow) => lv.lv_attr[4] === 'a';
-export const isOpen = (lv: LvRow) => lv.lv_attr[5] === 'o';
 /** `R`: read-only activation of a writable LV; `r`: a read-only LV. */
-export const accessOf = (lv: LvRow): AccessMode => (lv.lv_attr[1] === 'R' || lv.lv_attr[1] === 'r' ? 'ro' : 'rw');
+export const accessOf = (lv: LvRow): AccessMode => parseLvAttr(lv.lv_attr).access;
 
 export interface LockReadout {
   states: Map<string, VgLockState>;
@@ -73,6 +71,8 @@ export class HostService {
   /** The last start-up or API restore (host status shows it). */
   lastRestore: components['schemas']['RestoreReport'] | null = null;
   private readonly runner: Runner;
+  /** Every lvm command of this host (holder-ops.ts runs its commands through it too). */
+  readonly lvm: Lvm;
   private readonly logger: Logger;
   readonly config: AgentConfig;
   readonly prefix: string;
@@ -82,6 +82,7 @@ export class HostService {
   constructor(options: HostServiceOptions) {
     this.config = options.config;
     this.runner = options.runner;
+    this.lvm = options.lvm ?? new Lvm(options.runner);
     this.logger = options.logger;
     this.prefix = options.config.lv_prefix;
     this.lockType = options.config.lock_type;
@@ -105,23 +106,14 @@ export class HostService {
 
   // ---- plumbing ---------------------------------------------------------------------------------
 
-  async lvm(subcommand: string, args: string[], options: RunOptions = {}): Promise<void> {
-    try {
-      await this.runner.lvm(subcommand, args, options);
-    } catch (error) {
-      throw toAgentError(error);
-    }
-  }
-
   /** Every visible LV of a VG, fresh. */
   async readVg(vg: string): Promise<Map<string, LvRow>> {
     let rows: LvRow[];
     try {
-      rows = await this.runner.report('lv', LV_FIELDS, [vg], lvRow);
+      rows = await this.lvm.lvs(vg);
     } catch (error) {
-      const converted = toAgentError(error);
-      if (converted instanceof AgentError && converted.code === 'not_found') throw new AgentError('not_found', `volume group ${vg} not found on this host`);
-      throw converted;
+      if (error instanceof AgentError && error.code === 'not_found') throw new AgentError('not_found', `volume group ${vg} not found on this host`);
+      throw error;
     }
     return new Map(rows.map((row) => [row.lv_name, row]));
   }
@@ -162,7 +154,7 @@ export class HostService {
   }
 
   describe(lv: LvRow, lvs: Map<string, LvRow>, state: VgLockState | undefined): HostVolume {
-    const active = isActive(lv);
+    const active = isActiveHere(lv);
     const holder = this.lockHolderOf(lv, lvs);
     const mode = state?.lvLocks.get(holder.lv_uuid);
     const parsed = parseLvName(this.prefix, lv.lv_name);
@@ -178,7 +170,7 @@ export class HostService {
       lock_mode: !active ? (mode ?? null) : this.lockType === 'none' ? 'none' : (mode ?? 'unknown'),
       lock_uuid: holder.lv_uuid,
       access: active ? accessOf(lv) : null,
-      open: isOpen(lv),
+      open: isOpenHere(lv),
       sanlock: state?.leases.get(holder.lv_uuid)?.line ?? null,
     };
   }
@@ -192,7 +184,7 @@ export class HostService {
     const out: HostVolume[] = [];
     names.forEach((name, index) => {
       const lvs = vgs[index]!;
-      for (const lv of lvs.values()) if (isActive(lv)) out.push(this.describe(lv, lvs, locks.states.get(name)));
+      for (const lv of lvs.values()) if (isActiveHere(lv)) out.push(this.describe(lv, lvs, locks.states.get(name)));
     });
     return out;
   }
@@ -210,12 +202,7 @@ export class HostService {
   async moveStatus(vg: string, lv: string): Promise<HostMoveStatus> {
     this.checkVg(vg);
     this.checkLvName(lv);
-    let status;
-    try {
-      status = await readMoveStatus(this.runner, vg, lv);
-    } catch (error) {
-      throw toAgentError(error);
-    }
+    const status = await readMoveStatus(this.lvm, vg, lv);
     if (!status) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
     return { vg, lv_name: lv, moving: status.moving, percent: status.percent, move_pv: status.movePv, pvs: status.pvs };
   }
@@ -260,18 +247,18 @@ export class HostService {
         if (problem) throw new AgentError('shared_activation_refused', `shared activation of ${vg}/${lv} refused: ${problem}`);
       }
       const access = request.access ?? 'rw';
-      const options: RunOptions = access === 'ro' ? { config: readOnlyConfig(vg, lv) } : {};
+      const options = { readOnly: access === 'ro' };
       if (this.lockType === 'none') {
         // No lvmlockd: only the control node writes metadata; reload what may have changed there.
-        if (isActive(row)) await this.lvm('lvchange', ['--refresh', `${vg}/${lv}`], options);
-        await this.lvm('lvchange', ['-ay', `${vg}/${lv}`], options);
+        if (isActiveHere(row)) await this.lvm.refresh(vg, lv, options);
+        await this.lvm.activate(vg, [lv], 'local', options);
       } else {
-        await this.lvm('lvchange', [request.lock === 'exclusive' ? '-aey' : '-asy', `${vg}/${lv}`], options);
+        await this.lvm.activate(vg, [lv], request.lock, options);
       }
       let result = await this.getVolume(vg, lv);
       if (result.active && result.access !== access) {
         // An LV already active here may keep its table on -aey/-asy: reload it with the wanted access.
-        await this.lvm('lvchange', ['--refresh', `${vg}/${lv}`], options);
+        await this.lvm.refresh(vg, lv, options);
         result = await this.getVolume(vg, lv);
       }
       if (!result.active) throw new AgentError('lvm_failed', `lvchange reported success but ${vg}/${lv} is not active here`);
@@ -291,9 +278,9 @@ export class HostService {
       const lvs = await this.readVg(vg);
       const row = lvs.get(lv);
       if (!row) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
-      if (isActive(row)) {
-        if (isOpen(row)) throw new AgentError('in_use', `${vg}/${lv} is open on this host (a VM or a mount uses it); close it before deactivating`);
-        await this.lvm('lvchange', ['-an', `${vg}/${lv}`]);
+      if (isActiveHere(row)) {
+        if (isOpenHere(row)) throw new AgentError('in_use', `${vg}/${lv} is open on this host (a VM or a mount uses it); close it before deactivating`);
+        await this.lvm.deactivate(vg, [lv]);
         // A thin pool stays active (and locked) after its last thin LV went: release it too.
         if (lvKind(row.lv_attr) === 'thin' && row.pool_lv) await this.releasePoolIfUnused(vg, row.pool_lv);
       }
@@ -304,9 +291,9 @@ export class HostService {
 
   async releasePoolIfUnused(vg: string, pool: string): Promise<void> {
     const lvs = await this.readVg(vg);
-    for (const other of lvs.values()) if (other.pool_lv === pool && isActive(other)) return;
+    for (const other of lvs.values()) if (other.pool_lv === pool && isActiveHere(other)) return;
     try {
-      await this.lvm('lvchange', ['-an', `${vg}/${pool}`]);
+      await this.lvm.deactivate(vg, [pool]);
     } catch (error) {
       this.logger.warn({ err: error, vg, pool }, 'could not release the thin pool lock');
     }
@@ -319,7 +306,7 @@ export class HostService {
     return this.queue.run(`${vg}/${lv}`, async () => {
       const row = (await this.readVg(vg)).get(lv);
       if (!row) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
-      if (isActive(row)) await this.lvm('lvchange', ['--refresh', `${vg}/${lv}`], accessOf(row) === 'ro' ? { config: readOnlyConfig(vg, lv) } : {});
+      if (isActiveHere(row)) await this.lvm.refresh(vg, lv, { readOnly: accessOf(row) === 'ro' });
       return this.getVolume(vg, lv);
     });
   }
@@ -335,11 +322,11 @@ export class HostService {
       if (!current.started) {
         const options = { timeoutMs: this.config.host_agent.lock_start_timeout_ms };
         try {
-          await this.lvm('vgchange', ['--lock-start', vg], options);
+          await this.lvm.lockStart(vg, options);
         } catch (error) {
           // Without udev the first lock-start can fail with "invalid parameters for sanlock": once more.
           this.logger.warn({ err: error, vg }, 'lock-start failed; retrying once');
-          await this.lvm('vgchange', ['--lock-start', vg], options);
+          await this.lvm.lockStart(vg, options);
         }
       }
       const after = await this.vgLock(vg);
@@ -355,7 +342,7 @@ export class HostService {
       const started = Date.now();
       const active = (await this.listVolumes(vg)).map((volume) => volume.lv_name);
       if (active.length > 0) throw new AgentError('in_use', `LVs of ${vg} are active on this host (${active.join(', ')}); deactivate them before lock-stop`);
-      if ((await this.vgLock(vg)).started) await this.lvm('vgchange', ['--lock-stop', vg]);
+      if ((await this.vgLock(vg)).started) await this.lvm.lockStop(vg);
       return { ...(await this.vgLock(vg)), seconds: (Date.now() - started) / 1000 };
     });
   }

@@ -6,10 +6,9 @@
 import type { components } from '../../../../openapi/generated/types.js';
 import { AgentError } from '../errors.js';
 import { lvNameProblem, tagProblem } from '../lvm/names.js';
-import { lvKind, type LvRow } from '../lvm/report.js';
-import { addTagArgs } from '../lvm/tags.js';
-import { pvmoveArgs } from '../operations/work.js';
-import { accessOf, isActive, isOpen, readOnlyConfig, type HostMoveStatus, type HostService, type HostVolume } from './activation.js';
+import { isActiveHere, isOpenHere, lvKind, parseLvAttr } from '../lvm/attr.js';
+import type { LvRow } from '../lvm/report.js';
+import type { HostMoveStatus, HostService, HostVolume } from './activation.js';
 
 type HostSnapshotCreate = components['schemas']['HostSnapshotCreate'];
 type HostMoveStart = components['schemas']['HostMoveStart'];
@@ -19,7 +18,7 @@ async function requireHeld(host: HostService, vg: string, lv: string, what: stri
   const lvs = await host.readVg(vg);
   const row = lvs.get(lv);
   if (!row) throw new AgentError('not_found', `LV ${vg}/${lv} not found`);
-  if (!isActive(row)) throw new AgentError('lock_conflict', `${vg}/${lv} is not active on host ${host.hostName}: ${what} runs only where the LV is held`);
+  if (!isActiveHere(row)) throw new AgentError('lock_conflict', `${vg}/${lv} is not active on host ${host.hostName}: ${what} runs only where the LV is held`);
   if (host.lockType === 'sanlock') {
     const volume = await host.getVolume(vg, lv);
     if (volume.lock_mode !== 'exclusive') {
@@ -40,7 +39,7 @@ export function extendHeld(host: HostService, vg: string, lv: string, sizeBytes:
     if (sizeBytes < row.lv_size) {
       throw new AgentError('shrink_not_supported', `${vg}/${lv} is ${row.lv_size} bytes; ${sizeBytes} would shrink it`, { errors: [{ pointer: '/body/size_bytes', message: `must be at least ${row.lv_size}` }] });
     }
-    if (sizeBytes > row.lv_size) await host.lvm('lvextend', ['-L', `${sizeBytes}b`, `${vg}/${lv}`]);
+    if (sizeBytes > row.lv_size) await host.lvm.extend(vg, lv, sizeBytes);
     return host.getVolume(vg, lv);
   });
 }
@@ -54,12 +53,13 @@ export function createSnapshotOfHeld(host: HostService, vg: string, lv: string, 
   return host.withLv(vg, lv, async () => {
     const { row, lvs } = await requireHeld(host, vg, lv, 'a snapshot');
     if (lvs.has(body.snapshot_lv_name)) throw new AgentError('already_exists', `LV ${vg}/${body.snapshot_lv_name} already exists`);
-    const common = ['-y', '-s', '-n', body.snapshot_lv_name, ...addTagArgs(body.tags ?? [])];
+    const snapshot = { vg, origin: lv, name: body.snapshot_lv_name, tags: body.tags ?? [] };
     if (lvKind(row.lv_attr) === 'thin') {
       if (body.cow_size_bytes !== undefined) throw new AgentError('not_applicable', 'cow_size_bytes applies to snapshots of thick LVs only');
-      await host.lvm('lvcreate', ['-an', ...common, `${vg}/${lv}`]);
+      // A snapshot object, not a volume: it keeps lvm's activation-skip flag.
+      await host.lvm.createThinSnapshot({ ...snapshot, activatable: false });
     } else {
-      await host.lvm('lvcreate', [...common, '-L', `${body.cow_size_bytes ?? row.lv_size}b`, `${vg}/${lv}`]);
+      await host.lvm.createCowSnapshot({ ...snapshot, cowBytes: body.cow_size_bytes ?? row.lv_size });
     }
     return host.getVolume(vg, lv);
   });
@@ -71,7 +71,7 @@ export function deleteSnapshotOfHeld(host: HostService, vg: string, lv: string, 
     const { lvs } = await requireHeld(host, vg, lv, 'removing a snapshot');
     const snap = lvs.get(snapshot);
     if (!snap || snap.origin !== lv) throw new AgentError('not_found', `snapshot ${vg}/${snapshot} of ${lv} not found`);
-    await host.lvm('lvremove', ['-y', `${vg}/${snapshot}`]);
+    await host.lvm.remove(vg, [snapshot]);
   });
 }
 
@@ -81,20 +81,20 @@ export function revertHeld(host: HostService, vg: string, lv: string, snapshot: 
     const { row, lvs } = await requireHeld(host, vg, lv, 'revert');
     const snap = lvs.get(snapshot);
     if (!snap || snap.origin !== lv) throw new AgentError('not_found', `snapshot ${vg}/${snapshot} of ${lv} not found`, { errors: [{ pointer: '/body/snapshot_lv_name', message: 'not a snapshot of this LV' }] });
-    if (isOpen(row)) throw new AgentError('in_use', `${vg}/${lv} is open on host ${host.hostName}; stop what uses it (the VM) before reverting`);
+    if (isOpenHere(row)) throw new AgentError('in_use', `${vg}/${lv} is open on host ${host.hostName}; stop what uses it (the VM) before reverting`);
     if (lvKind(row.lv_attr) === 'thin') {
       // A thin merge into an active origin waits for its next activation: cycle the origin, while
       // the pool (and so the lock) stays held here.
-      const options = accessOf(row) === 'ro' ? { config: readOnlyConfig(vg, lv) } : {};
-      await host.lvm('lvchange', ['-an', `${vg}/${lv}`]);
+      const readOnly = parseLvAttr(row.lv_attr).access === 'ro';
+      await host.lvm.deactivate(vg, [lv]);
       try {
-        await host.lvm('lvconvert', ['--merge', `${vg}/${snapshot}`]);
+        await host.lvm.merge(vg, snapshot);
       } finally {
-        await host.lvm('lvchange', ['-aey', `${vg}/${lv}`], options);
+        await host.lvm.activate(vg, [lv], 'exclusive', { readOnly });
       }
     } else {
       // A COW merge of an active, closed origin starts at once and keeps the lock; wait for its end.
-      await host.lvm('lvconvert', ['--merge', '-i', '1', `${vg}/${snapshot}`], { timeoutMs });
+      await host.lvm.merge(vg, snapshot, { wait: true, timeoutMs });
     }
     return host.getVolume(vg, lv);
   });
@@ -105,7 +105,7 @@ export function revertHeld(host: HostService, vg: string, lv: string, snapshot: 
 export function startMoveHeld(host: HostService, vg: string, lv: string, body: HostMoveStart): Promise<HostMoveStatus> {
   return host.withLv(vg, lv, async () => {
     await requireHeld(host, vg, lv, 'pvmove');
-    await host.lvm('pvmove', pvmoveArgs(vg, lv, body));
+    await host.lvm.pvmove(vg, lv, body);
     return host.moveStatus(vg, lv);
   });
 }

@@ -44,6 +44,17 @@ export function readOnlyConfig(vg: string, lvs: readonly string[]): string {
 const bytesArg = (bytes: number): string => `${bytes}b`;
 const path = (vg: string, lv: string): string => `${vg}/${lv}`;
 
+/** `pvmove`'s arguments (Lvm.pvmove builds them; exported for test stand-ins of a host agent that
+ *  run the move through a Runner of their own). */
+export function pvmoveArgs(vg: string, name: string, move: { from: string; to?: string }): string[] {
+  return ['-b', '-i', '2', '-n', path(vg, name), move.from, ...(move.to ? [move.to] : [])];
+}
+
+/** The Lvm for callers that are still handed a bare Runner (a fresh Lvm then: no write observer). */
+export function lvmOf(source: Runner | Lvm): Lvm {
+  return source instanceof Lvm ? source : new Lvm(source);
+}
+
 export class Lvm {
   constructor(
     readonly runner: Runner,
@@ -174,7 +185,7 @@ export class Lvm {
    *  so the move outlives this process. Without `to` it also resumes an interrupted move (a shared VG
    *  needs the LV named even for that: "Detected pvmove in progress"). */
   pvmove(vg: string, name: string, move: { from: string; to?: string }): Promise<void> {
-    return this.write('pvmove', ['-b', '-i', '2', '-n', path(vg, name), move.from, ...(move.to ? [move.to] : [])]);
+    return this.write('pvmove', pvmoveArgs(vg, name, move));
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------

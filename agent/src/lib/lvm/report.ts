@@ -123,19 +123,9 @@ export function movingThrough(devices: string): string | undefined {
   return /(?:^|,)\s*(pvmove\d+)\(\d+\)/.exec(devices)?.[1];
 }
 
-/** What lv_attr's first character says about the LV's type. */
-export function lvKind(attr: string): 'thin-pool' | 'thin' | 'cow-snapshot' | 'origin' | 'merging-origin' | 'merging-snapshot' | 'linear' | 'other' {
-  switch (attr[0]) {
-    case 't': return 'thin-pool';
-    case 'V': return 'thin';
-    case 's': return 'cow-snapshot';
-    case 'S': return 'merging-snapshot';
-    case 'o': return 'origin';
-    case 'O': return 'merging-origin';
-    case '-': return 'linear';
-    default: return 'other';
-  }
-}
+// lvKind moved to attr.ts (lv_attr decoded once); re-exported here until volumes/service.ts imports it
+// from there.
+export { lvKind } from './attr.js';
 
 /** lv_time as printed with LC_ALL=C ("2026-11-22 05:07:00 +0000") to ISO 8601, or null. */
 export function lvTimeToIso(value: string): string | null {

@@ -1,7 +1,8 @@
 // The long-running LVM and data work behind operations, each reporting progress: pvmove of one LV
 // (lvmpolld polls the move, so it outlives this process; we only watch the pvmove LV's copy_percent),
 // a chunked block copy (dd) and a chunked wipe (blkdiscard).
-import { devicesPvs, LV_FIELDS, lvRow, movingThrough } from '../lvm/report.js';
+import { lvmOf, type Lvm } from '../lvm/commands.js';
+import { devicesPvs, movingThrough } from '../lvm/report.js';
 import type { Runner } from '../lvm/runner.js';
 import type { Progress } from './registry.js';
 
@@ -42,15 +43,13 @@ export interface WorkOptions {
   timeoutMs?: number;
 }
 
-/** `pvmove -b` hands the polling to lvmpolld; in a shared VG lvm2 needs the LV named even to resume
- *  ("Detected pvmove in progress"). */
-export function pvmoveArgs(vg: string, lv: string, spec: MoveSpec): string[] {
-  return ['-b', '-i', '2', '-n', `${vg}/${lv}`, spec.from, ...(spec.to ? [spec.to] : [])];
-}
+// pvmove's argv is built in lvm/commands.ts; re-exported for test/api/agent/attachments.test.ts.
+export { pvmoveArgs } from '../lvm/commands.js';
 
-/** Reads an LV's move state from `lvs -a` (the hidden pvmove LV carries the copy percent). */
-export async function readMoveStatus(runner: Runner, vg: string, lv: string): Promise<MoveStatus | undefined> {
-  const rows = await runner.report('lv', LV_FIELDS, ['-a', vg], lvRow);
+/** Reads an LV's move state from `lvs -a` (the hidden pvmove LV carries the copy percent). A bare
+ *  Runner is still accepted (volumes/service.ts passes one until it holds an Lvm). */
+export async function readMoveStatus(source: Lvm | Runner, vg: string, lv: string): Promise<MoveStatus | undefined> {
+  const rows = await lvmOf(source).lvs(vg, { all: true });
   const row = rows.find((candidate) => candidate.lv_name === lv);
   if (!row) return undefined;
   const through = movingThrough(row.devices);
@@ -64,13 +63,12 @@ export async function readMoveStatus(runner: Runner, vg: string, lv: string): Pr
 }
 
 /** The mover for an LV active on this agent's own host. */
-export function localMover(runner: Runner, vg: string, lv: string): PvMover {
+export function localMover(source: Lvm | Runner, vg: string, lv: string): PvMover {
+  const lvm = lvmOf(source);
   return {
-    start: async (spec) => {
-      await runner.lvm('pvmove', pvmoveArgs(vg, lv, spec));
-    },
+    start: (spec) => lvm.pvmove(vg, lv, spec),
     status: async () => {
-      const status = await readMoveStatus(runner, vg, lv);
+      const status = await readMoveStatus(lvm, vg, lv);
       if (!status) throw new Error(`LV ${vg}/${lv} disappeared during the move`);
       return status;
     },

@@ -3,10 +3,9 @@
 // TTL (changes made out of band show up), and on ?refresh=true. A re-read that started before a mutation finished is
 // never stored, so a volume the agent just deleted cannot come back from a stale report.
 import { AgentError } from '../errors.js';
-import { toAgentError } from '../lvm/errors.js';
-import { LV_FIELDS, VG_FIELDS, lvRow, vgRow, type LvRow, type VgRow } from '../lvm/report.js';
+import { lvmOf, type Lvm } from '../lvm/commands.js';
+import type { LvRow, VgRow } from '../lvm/report.js';
 import type { Runner } from '../lvm/runner.js';
-import { z } from 'zod';
 
 export interface VgSnapshot {
   vg: VgRow;
@@ -18,22 +17,22 @@ export interface VgSnapshot {
 /** A report this many TTLs old is still served while a background re-read runs. */
 const STALE_FACTOR = 3;
 
-// One `lvs -a` carries the VG fields on every row: a single lvm call re-reads the whole VG.
-const combinedRow = lvRow.extend(vgRow.shape);
-const COMBINED_FIELDS = [...LV_FIELDS, ...VG_FIELDS.filter((field) => field !== 'vg_name')];
-
 export class VgCache {
   private snapshot: VgSnapshot | undefined;
   private generation = 0;
   private inflight: { generation: number; promise: Promise<VgSnapshot> } | undefined;
   private mutations = 0;
+  private readonly lvm: Lvm;
 
+  /** `source`: the agent's Lvm (a bare Runner is still accepted: volumes/service.ts passes one). */
   constructor(
     readonly vgName: string,
-    private readonly runner: Runner,
+    source: Lvm | Runner,
     private readonly ttlMs: number,
     private readonly onRead: (hit: boolean) => void = () => {},
-  ) {}
+  ) {
+    this.lvm = lvmOf(source);
+  }
 
   /** The VG as cached (`anyAge`: whatever is cached, for writers). Within the TTL: the cache. Older (up to STALE_FACTOR x TTL): the cache, and a
    *  re-read starts in the background, so a read never waits for lvm in normal operation. Older
@@ -127,40 +126,26 @@ export class VgCache {
   private async fetch(): Promise<VgSnapshot> {
     const fetchedAt = Date.now();
     try {
-      const rows = await this.runner.report('lv', COMBINED_FIELDS, ['-a', this.vgName], combinedRow);
-      const first = rows[0];
-      const vg = first ? pickVg(first) : await this.fetchVgOnly();
+      // One `lvs -a` re-reads the whole VG; `vgs` only when the VG has no LV (no row to carry it).
+      const report = await this.lvm.vgReport(this.vgName);
+      const vg = report.vg ?? (await this.fetchVgOnly());
       const lvs = new Map<string, LvRow>();
-      for (const row of rows) {
+      for (const row of report.lvs) {
         if (row.lv_name.startsWith('[')) continue;
-        lvs.set(row.lv_name, pickLv(row));
+        lvs.set(row.lv_name, row);
       }
       return { vg, lvs, fetchedAt };
     } catch (error) {
-      const converted = toAgentError(error);
-      if (converted instanceof AgentError && converted.code === 'not_found') {
-        throw new AgentError('not_found', `volume group ${this.vgName} not found on this host`, { ...(converted.lvm ? { lvm: converted.lvm } : {}) });
+      if (error instanceof AgentError && error.code === 'not_found') {
+        throw new AgentError('not_found', `volume group ${this.vgName} not found on this host`, { ...(error.lvm ? { lvm: error.lvm } : {}) });
       }
-      throw converted;
+      throw error;
     }
   }
 
   private async fetchVgOnly(): Promise<VgRow> {
-    const rows = await this.runner.report('vg', VG_FIELDS, [this.vgName], vgRow);
-    const row = rows[0];
+    const row = (await this.lvm.vgs(this.vgName))[0];
     if (!row) throw new AgentError('not_found', `volume group ${this.vgName} not found on this host`);
     return row;
   }
-}
-
-function pickVg(row: z.infer<typeof combinedRow>): VgRow {
-  const vg = {} as Record<string, unknown>;
-  for (const field of VG_FIELDS) vg[field] = row[field];
-  return vg as VgRow;
-}
-
-function pickLv(row: z.infer<typeof combinedRow>): LvRow {
-  const lv = {} as Record<string, unknown>;
-  for (const field of LV_FIELDS) lv[field] = row[field];
-  return lv as LvRow;
 }

@@ -1,6 +1,7 @@
 // API objects (types generated from the OpenAPI document) built from LVM report rows and tags.
 import type { components } from '../../../../openapi/generated/types.js';
-import { devicesPvs, lvKind, lvTimeToIso, type LvRow } from '../lvm/report.js';
+import { lvKind, parseLvAttr } from '../lvm/attr.js';
+import { devicesPvs, lvTimeToIso, type LvRow } from '../lvm/report.js';
 import { decodeTags } from '../lvm/tags.js';
 import type { VgSnapshot } from './cache.js';
 import { parseLvName } from './ids.js';
@@ -73,13 +74,13 @@ export function toVolume(lv: LvRow, snapshot: VgSnapshot, prefix: string): Volum
 export function toSnapshot(lv: LvRow, prefix: string): Snapshot {
   const parsed = parseLvName(prefix, lv.lv_name);
   const tags = decodeTags(lv.lv_tags);
-  const kind = lvKind(lv.lv_attr);
+  const attr = parseLvAttr(lv.lv_attr);
+  const kind = attr.kind;
   const cow = kind === 'cow-snapshot' || kind === 'merging-snapshot';
   const id = parsed?.id ?? lv.lv_name;
   const fromOrigin = lv.origin ? parseLvName(prefix, lv.origin) : null;
   const source = parseSource(tags.source);
   const volumeId = fromOrigin?.kind === 'volume' ? fromOrigin.id : source.kind === 'volume' ? source.id ?? null : null;
-  const invalid = lv.lv_attr[4] === 'I';
   return {
     id,
     name: tags.name ?? id,
@@ -91,7 +92,7 @@ export function toSnapshot(lv: LvRow, prefix: string): Snapshot {
     size_bytes: cow ? lv.origin_size ?? lv.lv_size : lv.lv_size,
     cow_size_bytes: cow ? lv.lv_size : null,
     data_percent: lv.data_percent,
-    status: invalid ? 'invalid' : kind === 'merging-snapshot' ? 'merging' : 'available',
+    status: attr.invalid ? 'invalid' : kind === 'merging-snapshot' ? 'merging' : 'available',
     created_at: tags.createdAt ?? lvTimeToIso(lv.lv_time),
   };
 }
