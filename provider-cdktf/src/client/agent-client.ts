@@ -20,11 +20,15 @@ export interface AgentClientOptions {
   caBundle: string | null;
   requestTimeoutMs: number;
   userAgent: string;
+  /** Pauses between the attempts of a create whose outcome was unknown (default 1 s, 2 s, 4 s). */
+  createRetryDelaysMs?: number[];
 }
 
 export interface AgentClient {
   api: Client<paths>;
   endpoint: string;
+  /** Pauses between the attempts of one create (same id and body each time). */
+  createRetryDelaysMs: number[];
   /** An AbortSignal for one request: the operation's deadline and the per-request timeout. */
   signal(operation: AbortSignal): AbortSignal;
   /**
@@ -58,6 +62,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
   const client: AgentClient = {
     api,
     endpoint: opts.endpoint,
+    createRetryDelaysMs: opts.createRetryDelaysMs ?? [1000, 2000, 4000],
     signal: (operation) => AbortSignal.any([operation, AbortSignal.timeout(opts.requestTimeoutMs)]),
     async raw(method, path, body, signal) {
       const init: RequestInit = { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, signal };
@@ -114,6 +119,48 @@ export function problemToDiagnostic(action: string, status: number, problem: unk
   return new DiagnosticError(`${action}: ${p.title ?? 'request failed'}`, lines.join('\n'), path);
 }
 
+/** The object a request names, for a name_taken answer: which resource type, and the name asked for. */
+export interface Subject {
+  typeName: string;
+  kind: 'volume' | 'snapshot';
+  name: string;
+}
+
+/**
+ * 409 name_taken -> a diagnostic on `name` that names the object holding the name and how to adopt it.
+ * The plugin protocol does not tell the provider the resource's address: the command uses
+ * `<type>.<name>`, and terraform prints the real address under the diagnostic.
+ */
+export function nameTakenDiagnostic(action: string, problem: Partial<Problem>, subject: Subject): DiagnosticError {
+  const existing = problem.existing_id ?? '<id>';
+  const address = `${subject.typeName}.${subject.name}`;
+  return new DiagnosticError(
+    `${action}: the name "${subject.name}" is taken`,
+    [
+      problem.detail ?? `A ${subject.kind} named "${subject.name}" exists already.`,
+      `It is ${subject.kind} ${existing}. Names are unique per volume group, and this provider never takes over an existing ${subject.kind}: ` +
+        'it may belong to another Terraform state or working directory.',
+      'Choose another name, or manage that ' + subject.kind + ' with this resource by importing it ' +
+        '(after removing it from any other state that manages it):',
+      `  terraform import ${address} ${existing}`,
+      `(use this resource's address, shown below, if it is not ${address}; HTTP 409, code name_taken)`,
+    ].join('\n'),
+    ['name'],
+  );
+}
+
+/** A 404 the agent itself answered for an object that does not exist (not a proxy's or a wrong URL's). */
+export function isNotFoundProblem(response: Response, problem: unknown): boolean {
+  return response.status === 404 && (response.headers.get('content-type') ?? '').includes('application/problem+json') &&
+    typeof problem === 'object' && problem !== null && (problem as Partial<Problem>).code === 'not_found';
+}
+
+/** True when a failed request certainly never reached the agent (nothing can have been created). */
+export function neverSent(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code !== undefined && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'].includes(code);
+}
+
 /** A network failure or timeout -> a diagnostic that names the endpoint. */
 export function transportToDiagnostic(action: string, endpoint: string, err: unknown): DiagnosticError {
   const e = err as { name?: string; message?: string; cause?: { message?: string; code?: string } };
@@ -129,13 +176,14 @@ export interface CallResult<T> {
 
 /**
  * Runs one openapi-fetch call and returns its data, mapping transport errors and problem documents
- * to DiagnosticErrors. `notFound: 'null'` returns null on 404 instead (reads that detect deletion).
+ * to DiagnosticErrors. `notFound: 'null'` returns null on the agent's problem+json not_found instead (reads that
+ * detect deletion, deletes of what is gone already); any other 404 stays an error.
  */
 export async function call<T>(
   client: AgentClient,
   action: string,
   run: () => Promise<CallResult<T>>,
-  opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath } = {},
+  opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath; subject?: Subject } = {},
 ): Promise<T | null> {
   let result: CallResult<T>;
   try {
@@ -143,8 +191,15 @@ export async function call<T>(
   } catch (err) {
     throw transportToDiagnostic(action, client.endpoint, err);
   }
+  return resultOf(action, result, opts);
+}
+
+/** An answer -> its data, null for the agent's not_found when `notFound: 'null'`, or a diagnostic. */
+export function resultOf<T>(action: string, result: CallResult<T>, opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath; subject?: Subject } = {}): T | null {
   if (result.response.ok) return (result.data ?? null) as T | null;
-  if (result.response.status === 404 && opts.notFound === 'null') return null;
+  if (opts.notFound === 'null' && isNotFoundProblem(result.response, result.error)) return null;
+  const problem = result.error as Partial<Problem> | undefined;
+  if (opts.subject && problem?.code === 'name_taken') throw nameTakenDiagnostic(action, problem, opts.subject);
   throw problemToDiagnostic(action, result.response.status, result.error, opts.fields, opts.path);
 }
 

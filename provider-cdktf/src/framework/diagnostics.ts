@@ -1,5 +1,6 @@
 // Diagnostics as terraform shows them: severity, summary, detail, and the attribute at fault.
 import { Diagnostic_Severity, type Diagnostic } from '../plugin/generated/tfplugin6.js';
+import type { TfRecord } from '../plugin/values.js';
 
 /** An attribute path: attribute names, map keys (strings in an element position) and list indexes. */
 export type AttrPath = ReadonlyArray<string | number | { key: string }>;
@@ -58,5 +59,21 @@ export class DiagnosticError extends Error {
   }
   toDiag(): Diag {
     return { severity: 'error', summary: this.summary, detail: this.detail, path: this.path };
+  }
+}
+
+/**
+ * A create whose outcome is unknown (connection lost, timeout, 5xx after the request was sent): the
+ * object may exist under the id the provider chose. The framework records `state` (that id, unknowns
+ * as null) with the error, so terraform marks the resource tainted and the next apply replaces it.
+ */
+export class UnknownCreateOutcomeError extends DiagnosticError {
+  override name = 'UnknownCreateOutcomeError';
+  constructor(
+    summary: string,
+    detail: string,
+    readonly state: TfRecord,
+  ) {
+    super(summary, detail);
   }
 }

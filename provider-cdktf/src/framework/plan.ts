@@ -68,6 +68,20 @@ export function finalizeApplied(schema: SchemaDef, planned: TfRecord, result: Tf
 }
 
 /**
+ * The state recorded for a create whose outcome is unknown: what the resource knows (its id), then
+ * the planned values; whatever is still unknown becomes null (terraform accepts that with an error).
+ */
+export function partialApplied(schema: SchemaDef, planned: TfRecord, known: TfRecord): TfRecord {
+  const out = record();
+  for (const name of Object.keys(schema.attributes)) {
+    const v = known[name] ?? planned[name] ?? null;
+    out[name] = isKnown(v) ? v : null;
+  }
+  for (const name of Object.keys(schema.blocks ?? {})) out[name] = planned[name] ?? null;
+  return out;
+}
+
+/**
  * The state after a read: equal values keep their prior encoding (a number terraform sent as "0.1"
  * stays so), attributes the API does not know keep their prior value. No perpetual diffs.
  */

@@ -5,8 +5,8 @@ import type { DynamicValue, Diagnostic, ProviderServer, Schema } from '../plugin
 import { log } from '../plugin/log.js';
 import { decodeValue, encodeValue } from '../plugin/msgpack.js';
 import { isKnown, isRecord, record, type TfRecord, type TfValue } from '../plugin/values.js';
-import { DiagnosticError, Diagnostics, type AttrPath } from './diagnostics.js';
-import { completeObject, finalizeApplied, fromJsonState, normalizeRead, planAttributes } from './plan.js';
+import { DiagnosticError, Diagnostics, UnknownCreateOutcomeError, type AttrPath } from './diagnostics.js';
+import { completeObject, finalizeApplied, fromJsonState, normalizeRead, partialApplied, planAttributes } from './plan.js';
 import type { DataSourceDef, OperationContext, ProviderDef, ResourceDef } from './resource.js';
 import { blockObjectType, schemaToProto, type AttributeDef, type NestedBlockDef, type SchemaDef } from './schema.js';
 import { timeoutMs, type Operation } from './timeouts.js';
@@ -174,6 +174,11 @@ export function createProviderServer<Client>(def: ProviderDef<Client>): Provider
         if (fresh === null) log.info('object no longer exists; removing it from state', { type: r.typeName, id: String(prior.id) });
         const state = fresh === null ? null : normalizeRead(r.schema, prior, fresh);
         return { newState: encode(diags.hasErrors ? prior : state, r.schema), private: req.private };
+      } catch (err) {
+        // A failed read says nothing about the object: the prior state stands.
+        if (!(err instanceof DiagnosticError)) throw err;
+        diags.add(err.toDiag());
+        return { newState: encode(prior, r.schema), private: req.private };
       } finally {
         ctx.done();
       }
@@ -214,9 +219,13 @@ export function createProviderServer<Client>(def: ProviderDef<Client>): Provider
         if (result === null) return { newState: encode(diags.hasErrors ? prior : null, r.schema) };
         return { newState: encode(finalizeApplied(r.schema, planned, result, diags), r.schema) };
       } catch (err) {
+        if (!(err instanceof DiagnosticError)) throw err;
+        diags.add(err.toDiag());
+        // A create that may have made its object: record its id with the error (terraform taints it).
+        if (err instanceof UnknownCreateOutcomeError && prior === null && planned !== null) {
+          return { newState: encode(partialApplied(r.schema, planned, err.state), r.schema) };
+        }
         // Keep what exists: on a failed update the prior state stands, on a failed create nothing was made.
-        if (err instanceof DiagnosticError) diags.add(err.toDiag());
-        else throw err;
         return { newState: encode(prior, r.schema) };
       } finally {
         ctx.done();

@@ -1,6 +1,5 @@
 // shared_lvm_snapshot: a point-in-time snapshot of a volume (COW for thick volumes, thin snapshot for
 // thin ones). The agent runs it where the volume's lock is held, so attached volumes are safe.
-import { createHash } from 'node:crypto';
 import { call, type AgentClient, type Snapshot } from '../client/agent-client.js';
 import { str } from '../framework/model.js';
 import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers.js';
@@ -8,6 +7,7 @@ import type { OperationContext, ResourceDef } from '../framework/resource.js';
 import type { SchemaDef } from '../framework/schema.js';
 import { timeoutsBlock } from '../framework/timeouts.js';
 import { record, type TfRecord } from '../plugin/values.js';
+import { createWithFreshId } from './create.js';
 import { objectIdValidators, objectNameValidators } from './names.js';
 
 export const SNAPSHOT_TYPE = 'shared_lvm_snapshot';
@@ -45,9 +45,13 @@ export const snapshotResource: ResourceDef<AgentClient> = {
   async create(plan, ctx) {
     const { client } = ctx;
     const body = { volume_id: str(plan.volume_id) as string, name: str(plan.name) as string };
-    const key = createHash('sha256').update(`shared_lvm_snapshot\0${body.volume_id}\0${body.name}`).digest('hex').slice(0, 40);
-    const s = await call(client, 'Create snapshot', () =>
-      client.api.POST('/v1/snapshots', { body, params: { header: { 'Idempotency-Key': key } }, signal: ctx.signal }), { fields: FIELDS });
+    // A fresh id per create (never derived from the name): see create.ts.
+    const { object: s } = await createWithFreshId(ctx, {
+      action: 'Create snapshot',
+      subject: { typeName: SNAPSHOT_TYPE, kind: 'snapshot', name: body.name },
+      fields: FIELDS,
+      send: (id) => client.api.POST('/v1/snapshots', { body: { id, ...body }, signal: ctx.signal }),
+    });
     return s && snapshotState(s, body.volume_id);
   },
   async read(state, ctx) {

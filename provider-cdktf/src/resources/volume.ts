@@ -3,7 +3,6 @@
 // (`volume_group`, `thin`: the agent's retype copy) in place, waiting for the agent's operation within
 // the update timeout. A shrink, a size beyond the VG's free space, two sources at once and a retype of
 // an attached volume are plan-time errors.
-import { createHash } from 'node:crypto';
 import { call, waitOperation, type AgentClient, type Volume } from '../client/agent-client.js';
 import type { Diagnostics } from '../framework/diagnostics.js';
 import { bool, known, num, readModel, str, strings } from '../framework/model.js';
@@ -11,6 +10,7 @@ import { requiresReplace, useStateForUnknown } from '../framework/plan-modifiers
 import type { OperationContext, PlanRequest, ResourceDef } from '../framework/resource.js';
 import type { SchemaDef } from '../framework/schema.js';
 import { timeoutsBlock } from '../framework/timeouts.js';
+import { createWithFreshId } from './create.js';
 import { eachString, positiveMultipleOf, setSize } from '../framework/validators.js';
 import { Unknown, record, valuesEqual, type TfRecord } from '../plugin/values.js';
 import { GIB, objectIdValidators, objectNameValidators, pvPathValidator, userTagValidator, vgNameValidators } from './names.js';
@@ -117,11 +117,6 @@ export function volumeState(v: Volume, prior: TfRecord | null): TfRecord {
     lv_uuid: v.lv_uuid ?? null,
     device_path: v.path,
   });
-}
-
-/** Deterministic per VG and name: a create retried after an interrupted apply finds its volume. */
-function idempotencyKey(vg: string, name: string): string {
-  return createHash('sha256').update(`shared_lvm_volume\0${vg}\0${name}`).digest('hex').slice(0, 40);
 }
 
 function warnStatus(v: Volume, diags: Diagnostics): void {
@@ -249,8 +244,13 @@ async function createVolume(plan: TfRecord, ctx: OperationContext<AgentClient>):
     ...(m.tags && m.tags.length > 0 ? { tags: m.tags } : {}),
     ...(m.pv ? { pv: m.pv } : {}),
   };
-  const v = await call(client, 'Create volume', () =>
-    client.api.POST('/v1/volumes', { body, params: { header: { 'Idempotency-Key': idempotencyKey(vg, name) } }, signal: ctx.signal }), { fields: FIELDS });
+  // A fresh id per create (never derived from the name): see create.ts.
+  const { object: v } = await createWithFreshId(ctx, {
+    action: 'Create volume',
+    subject: { typeName: VOLUME_TYPE, kind: 'volume', name },
+    fields: FIELDS,
+    send: (id) => client.api.POST('/v1/volumes', { body: { id, ...body }, signal: ctx.signal }),
+  });
   if (!v) return null;
   warnStatus(v, ctx.diags);
   return volumeState(v, plan);
@@ -287,7 +287,8 @@ async function updateVolume(plan: TfRecord, prior: TfRecord, ctx: OperationConte
   let v: Volume | null;
   if (Object.keys(body).length > 0) {
     v = await call(client, 'Update volume', () =>
-      client.api.PATCH('/v1/volumes/{id}', { params: { path: { id } }, body, signal: ctx.signal }), { fields: FIELDS });
+      client.api.PATCH('/v1/volumes/{id}', { params: { path: { id } }, body, signal: ctx.signal }),
+    { fields: FIELDS, subject: { typeName: VOLUME_TYPE, kind: 'volume', name: body.name ?? had.name ?? '' } });
   } else {
     v = await readVolume(client, id, ctx); // only placement or provider-side settings (wipe_on_delete, timeouts) changed
   }
