@@ -20,9 +20,11 @@ export const snapshotSchema: SchemaDef = {
     'A snapshot of a `shared_lvm_volume`: copy-on-write for thick volumes, a thin snapshot for thin ones. ' +
     'Use its `id` as a volume\'s `source_snapshot_id` to make a new volume from it. Destroyed before its volume.',
   attributes: {
-    id: { type: 'string', computed: true, description: 'The snapshot\'s stable id. Use it to import.', planModifiers: [useStateForUnknown()] },
+    id: { type: 'string', computed: true, description: 'The snapshot\'s stable id, chosen fresh by the provider for each create. Use it to import.', planModifiers: [useStateForUnknown()] },
     volume_id: { type: 'string', required: true, description: 'Id of the volume to snapshot. Changing it replaces the snapshot.', validators: objectIdValidators, planModifiers: [requiresReplace()] },
-    name: { type: 'string', required: true, description: 'Name of the snapshot. Changing it replaces the snapshot (snapshots are not renamed).', validators: objectNameValidators, planModifiers: [requiresReplace()] },
+    name: { type: 'string', required: true, description:
+        'Name of the snapshot, unique among the snapshots of its volume group: a taken name fails (`name_taken`, naming the ' +
+        'existing snapshot\'s id and the `terraform import` command). Changing it replaces the snapshot (snapshots are not renamed).', validators: objectNameValidators, planModifiers: [requiresReplace()] },
     lv_name: { type: 'string', computed: true, description: 'Name of the snapshot\'s logical volume.', planModifiers: [useStateForUnknown()] },
     size_bytes: { type: 'number', computed: true, description: 'Size of the volume as it was snapshotted, in bytes.', planModifiers: [useStateForUnknown()] },
   },

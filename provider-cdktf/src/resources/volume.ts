@@ -24,10 +24,16 @@ export const volumeSchema: SchemaDef = {
   version: 0,
   description:
     'A block-storage volume: one logical volume on a shared LVM volume group, created by the control agent. ' +
-    '`size_gib` grows in place (`lvextend`); shrinking is refused at plan time. Attach it to hosts with `shared_lvm_attachment`.',
+    '`size_gib` grows in place (`lvextend`); shrinking is refused at plan time. Attach it to hosts with `shared_lvm_attachment`. ' +
+    'Each create sends a fresh id, so a create never takes over an existing volume: a second configuration (or Terraform state) ' +
+    'declaring a name that a volume of the VG has already gets a `name_taken` error naming that volume\'s id, to be adopted with ' +
+    '`terraform import` if that is what you want. When a create\'s outcome is unknown (the agent unreachable mid-request), its id is kept ' +
+    'in the state and the resource is marked tainted: the next apply deletes that volume, if it exists, and creates a new one.',
   attributes: {
-    id: { type: 'string', computed: true, description: 'The volume\'s stable id (part of its LV name). Use it to import.', planModifiers: [useStateForUnknown()] },
-    name: { type: 'string', required: true, description: 'Name of the volume, unique in its volume group. Renames happen in place.', validators: objectNameValidators },
+    id: { type: 'string', computed: true, description: 'The volume\'s stable id (part of its LV name), chosen fresh by the provider for each create. Use it to import.', planModifiers: [useStateForUnknown()] },
+    name: { type: 'string', required: true, description:
+        'Name of the volume, unique among the volumes of its volume group: a create or rename onto a name another volume has fails ' +
+        '(`name_taken`, naming that volume\'s id and the `terraform import` command to adopt it). Renames happen in place.', validators: objectNameValidators },
     volume_group: {
       type: 'string',
       required: true,

@@ -8,7 +8,7 @@ import * as cdktf from 'cdktf';
 
 export interface SharedLvmSnapshotConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Name of the snapshot. Changing it replaces the snapshot (snapshots are not renamed).
+  * Name of the snapshot, unique among the snapshots of its volume group: a taken name fails (`name_taken`, naming the existing snapshot's id and the `terraform import` command). Changing it replaces the snapshot (snapshots are not renamed).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_snapshot#name SharedLvmSnapshot#name}
   */

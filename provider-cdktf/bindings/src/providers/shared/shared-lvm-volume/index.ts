@@ -14,7 +14,7 @@ export interface SharedLvmVolumeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly multiattach?: boolean | cdktf.IResolvable;
   /**
-  * Name of the volume, unique in its volume group. Renames happen in place.
+  * Name of the volume, unique among the volumes of its volume group: a create or rename onto a name another volume has fails (`name_taken`, naming that volume's id and the `terraform import` command to adopt it). Renames happen in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/sharedlvm/shared-lvm/latest/docs/resources/shared_lvm_volume#name SharedLvmVolume#name}
   */
