@@ -104,7 +104,7 @@ export function revertHeld(host: HostService, vg: string, lv: string, snapshot: 
  *  lvmpolld again. Returns at once: lvmpolld polls the move; GET .../pvmove shows its progress. */
 export function startMoveHeld(host: HostService, vg: string, lv: string, body: HostMoveStart): Promise<HostMoveStatus> {
   return host.withLv(vg, lv, async () => {
-    await requireHeld(host, vg, lv, 'pvmove');
+    await requireHeld(host, vg, lv, 'a move of its extents');
     await host.lvm.pvmove(vg, lv, body);
     return host.moveStatus(vg, lv);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LvmError } from '../../../../../agent/src/lib/lvm/errors.js';
-import { lvKind, lvRow, lvTimeToIso, parseReport, vgRow } from '../../../../../agent/src/lib/lvm/report.js';
+import { lvRow, lvTimeToIso, parseReport, vgRow } from '../../../../../agent/src/lib/lvm/report.js';
 
 // What lvm2 2.03.16 prints for `lvs --reportformat json --units b --nosuffix -o <LV_FIELDS>`.
 const LVS_OUTPUT = `  {
@@ -37,19 +37,6 @@ for (const [name, { given, want }] of badOutputs) {
   test(`parseReport rejects ${name}`, () => {
     assert.throws(() => parseReport(given, 'vg', vgRow, ['lvm', 'vgs']), (error: unknown) => error instanceof LvmError && want.test(error.stderr));
   });
-}
-
-const kinds: [string, { given: string; want: ReturnType<typeof lvKind> }][] = [
-  ['linear', { given: '-wi-------', want: 'linear' }],
-  ['thin pool', { given: 'twi---tz--', want: 'thin-pool' }],
-  ['thin volume', { given: 'Vwi---tz--', want: 'thin' }],
-  ['COW snapshot', { given: 'swi---s---', want: 'cow-snapshot' }],
-  ['origin', { given: 'owi---s---', want: 'origin' }],
-  ['merging snapshot', { given: 'Swi---s---', want: 'merging-snapshot' }],
-  ['raid', { given: 'rwi-a-r---', want: 'other' }],
-];
-for (const [name, { given, want }] of kinds) {
-  test(`lvKind: ${name}`, () => assert.equal(lvKind(given), want));
 }
 
 const times: [string, { given: string; want: string | null }][] = [

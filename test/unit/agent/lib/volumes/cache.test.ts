@@ -1,40 +1,58 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Runner } from '../../../../../agent/src/lib/lvm/runner.js';
+import { AgentError } from '../../../../../agent/src/lib/errors.js';
+import { Lvm, type VgReport } from '../../../../../agent/src/lib/lvm/commands.js';
+import type { LvRow, VgRow } from '../../../../../agent/src/lib/lvm/report.js';
+import { Runner } from '../../../../../agent/src/lib/lvm/runner.js';
 import { VgCache } from '../../../../../agent/src/lib/volumes/cache.js';
 
-function row(lvName: string) {
+const VG: VgRow = {
+  vg_name: 'labvg', vg_uuid: 'v', vg_attr: 'wz--ns', vg_size: 10, vg_free: 9, vg_extent_size: 1, pv_count: 1, lv_count: 1,
+  vg_lock_type: 'sanlock', vg_mda_free: 1, vg_mda_size: 2,
+};
+
+function row(lvName: string): LvRow {
   return {
     vg_name: 'labvg', lv_name: lvName, lv_uuid: 'u', lv_attr: '-wi-------', lv_size: 1, origin: '', origin_size: null, pool_lv: '',
-    data_percent: null, metadata_percent: null, lv_tags: [], lv_time: '', vg_uuid: 'v', vg_attr: 'wz--ns', vg_size: 10, vg_free: 9,
-    vg_extent_size: 1, pv_count: 1, lv_count: 1, vg_lock_type: 'sanlock', vg_mda_free: 1, vg_mda_size: 2,
+    data_percent: null, metadata_percent: null, lv_tags: [], lv_time: '', devices: '', move_pv: '', copy_percent: null,
   };
 }
 
-/** A runner whose report() answers from `lvs` and can be held until released. */
+/** An Lvm stand-in whose vgReport() answers from `lvs` (no VG row when there is no LV, as lvs
+ *  prints none) and can be held until released; vgs() answers the VG. Counts both. */
+class StandInLvm extends Lvm {
+  reports = 0;
+  vgsCalls = 0;
+  failWith: unknown;
+  private gate: Promise<void> | undefined;
+  constructor(private readonly names: () => string[]) {
+    super(new Runner({ lvmPath: '/nonexistent/lvm' }));
+  }
+  override async vgReport(): Promise<VgReport> {
+    this.reports += 1;
+    const names = this.names();
+    if (this.gate) await this.gate;
+    if (this.failWith) throw this.failWith;
+    return { vg: names.length ? VG : undefined, lvs: ['[lvmlock]', ...names].map(row) };
+  }
+  override async vgs(): Promise<VgRow[]> {
+    this.vgsCalls += 1;
+    return [{ ...VG, lv_count: 0 }];
+  }
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
+}
+
+/** The shape the tests below were written against: the stand-in, its call count, its gate. */
 function fakeRunner(lvs: () => string[]) {
-  let calls = 0;
-  let gate: Promise<void> | undefined;
-  const runner = {
-    async report() {
-      calls += 1;
-      const names = lvs();
-      if (gate) await gate;
-      return ['[lvmlock]', ...names].map(row);
-    },
-  } as unknown as Runner;
-  return {
-    runner,
-    calls: () => calls,
-    hold() {
-      let release!: () => void;
-      gate = new Promise((resolve) => (release = resolve));
-      return () => {
-        gate = undefined;
-        release();
-      };
-    },
-  };
+  const lvm = new StandInLvm(lvs);
+  return { runner: lvm, calls: () => lvm.reports, hold: () => lvm.hold() };
 }
 
 test('reads within the TTL cost no lvm call; refresh=true always re-reads', async () => {
@@ -85,4 +103,33 @@ test('a re-read that started before a mutation never brings back what the mutati
   assert.equal((await cache.read()).lvs.has('vol-b'), false);
   const fresh = await cache.reload();
   assert.equal(fresh.lvs.has('vol-b'), false);
+});
+
+test('one vgReport per re-read; vgs only for a VG without LVs', async () => {
+  let names = ['vol-a'];
+  const lvm = new StandInLvm(() => names);
+  const cache = new VgCache('labvg', lvm, 60_000);
+  assert.equal((await cache.read()).vg.lv_count, 1);
+  assert.deepEqual([lvm.reports, lvm.vgsCalls], [1, 0]);
+  names = [];
+  const empty = await cache.read({ refresh: true });
+  assert.deepEqual([empty.vg.lv_count, empty.lvs.size], [0, 0]);
+  assert.deepEqual([lvm.reports, lvm.vgsCalls], [2, 1]);
+});
+
+test('a missing VG is a not_found naming the VG, with the lvm details kept', async () => {
+  const lvm = new StandInLvm(() => []);
+  const details = { exit_code: 5, stderr: 'Volume group "labvg" not found', command: ['lvm', 'lvs'] };
+  lvm.failWith = new AgentError('not_found', 'Volume group "labvg" not found', { lvm: details });
+  await assert.rejects(new VgCache('labvg', lvm, 60_000).read(), (error: unknown) => {
+    assert.ok(error instanceof AgentError);
+    assert.equal(error.message, 'volume group labvg not found on this host');
+    assert.deepEqual(error.lvm, details);
+    return true;
+  });
+});
+
+test('a bare Runner is still accepted (volumes/service.ts until it passes the Lvm)', async () => {
+  const cache = new VgCache('labvg', new Runner({ lvmPath: '/nonexistent/lvm' }), 60_000);
+  await assert.rejects(cache.read(), (error: unknown) => error instanceof AgentError && error.lvm?.exit_code === null);
 });
