@@ -13,6 +13,12 @@ export const LAB_NODES: readonly LabNode[] = ['a', 'b'];
 export const LAB_VG = 'labvg';
 export const LAB_PVS = ['/dev/vda', '/dev/vdb'] as const;
 export const LAB_HOST_IDS: Record<LabNode, number> = { a: 1, b: 2 };
+/** Logical and physical sector size of the shared disks. 4 KiB like a SAN's atomic unit: with 512-byte
+ *  sectors two guests writing adjacent sectors of one 4 KiB host block lose updates (qemu's
+ *  read-modify-write), which broke sanlock's leases (facts/lab.md, HAZARD). */
+export const LAB_SECTOR_SIZE = 4096;
+/** Set to 1 to let labUp stop a lab that another checkout started and boot it from this one. */
+export const LAB_TAKEOVER_ENV = 'LAB_TAKEOVER';
 // Host ports on 127.0.0.1; LAB_PORT_BASE (and LAB_RUN) let a second lab run beside the first.
 const portBase = Number(process.env.LAB_PORT_BASE ?? 17400);
 const EXEC_PORTS: Record<LabNode, number> = { a: portBase, b: portBase + 1 };
@@ -113,7 +119,7 @@ const log = (msg: string) => process.stderr.write(`[lab] ${msg}\n`);
 
 export class LabError extends Error {}
 
-function qemuArgs(node: LabNode, tok: string, freshDirs: string[], project = projectDir): string[] {
+function qemuArgs(node: LabNode, tok: string, freshDirs: string[], project: string, sectorSize: number): string[] {
   const run = (f: string) => join(labRunDir, f);
   const append = [
     'console=ttyS0', 'quiet', 'mitigations=off', 'panic=-1',
@@ -122,7 +128,8 @@ function qemuArgs(node: LabNode, tok: string, freshDirs: string[], project = pro
   ].join(' ');
   const disks = LAB_PVS.flatMap((_, i) => [
     '-drive', `file=${run(`shared${i}.raw`)},format=raw,if=none,id=d${i},cache=none,aio=native`,
-    '-device', `virtio-blk-pci,drive=d${i},share-rw=on`,
+    '-device', [`virtio-blk-pci,drive=d${i},share-rw=on`,
+      `logical_block_size=${sectorSize}`, `physical_block_size=${sectorSize}`].join(','),
   ]);
   return [
     '-name', `sharedlvm-lab-${node}`,
@@ -191,18 +198,77 @@ async function createSharedVg(): Promise<void> {
   await mustRun('b', ['lvremove', '-q', '-y', `${LAB_VG}/labprobe`]);
 }
 
+function readRunFile(name: string): string | undefined {
+  const file = join(labRunDir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/** The checkout that booted the lab in labRunDir (its guests run that checkout's scripts). */
+export function labOwner(): string | undefined { return readRunFile('project'); }
+
+/** The sector size the lab's disks were made with; a lab from before it was recorded has 512. */
+function recordedSectorSize(): number { return Number(readRunFile('sector-size') ?? 512); }
+
+/** What each guest says of each shared disk's sector sizes that is not LAB_SECTOR_SIZE (none: all right). */
+export async function labSectorProblems(): Promise<string[]> {
+  const problems: string[] = [];
+  for (const node of LAB_NODES) {
+    for (const pv of LAB_PVS) {
+      const r = await labExec(node, ['blockdev', '--getss', '--getpbsz', pv], { timeoutMs: 10_000 });
+      const got = r.stdout.trim().split(/\s+/).map(Number);
+      if (r.code !== 0 || got.length !== 2 || got.some((n) => n !== LAB_SECTOR_SIZE)) {
+        const said = r.code === 0 ? `${got.join('/')} bytes logical/physical` : r.stderr.trim();
+        problems.push(`node ${node} ${pv}: ${said}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function notOurs(owner: string | undefined): string {
+  return `the running lab was started from ${owner ?? 'another checkout'}, not from ${projectDir}: another run may be`
+    + ` using it, and its guests would see this checkout only through a cached share. Stop it from its checkout`
+    + ` (make lab-down there), or restart it from this one with ${LAB_TAKEOVER_ENV}=1 make lab-up.`;
+}
+
+/** For test suites: the lab is up, was booted from this checkout, and has SAN-like sectors. Never starts or
+ *  restarts it: `make test` / `make lab-up` do, once per run. */
+export async function requireLab(what = 'the lab tests'): Promise<void> {
+  // labIsUp probes each guest with a 5 s timeout: under load one probe can miss, so ask three times.
+  for (let attempt = 1; !(await labIsUp()); attempt++) {
+    if (attempt === 3) throw new LabError(`the lab is not up: run \`make lab-up\` (make test does it) before ${what}`);
+    await sleep(3000);
+  }
+  const owner = labOwner();
+  if (owner !== projectDir) throw new LabError(`${what}: ${notOurs(owner)}`);
+  const sectors = recordedSectorSize();
+  if (sectors !== LAB_SECTOR_SIZE) {
+    throw new LabError(`${what}: the running lab's disks have ${sectors}-byte sectors, not ${LAB_SECTOR_SIZE}`
+      + ' (adjacent-sector writes from two guests can be lost): run `make lab-up`, it rebuilds them');
+  }
+}
+
 export interface UpOptions { freshDirs?: string[]; bootTimeoutMs?: number }
 
-/** Starts the lab unless it is already up. Idempotent; leaves nothing running when it fails. */
+/** Starts the lab unless it is already up. Idempotent: reuses a lab this checkout booted when its disks have
+ *  LAB_SECTOR_SIZE sectors, rebuilds it (new disks, new VG) when they do not, and refuses to touch a lab
+ *  another checkout booted unless LAB_TAKEOVER=1. Leaves nothing running when it fails. */
 export async function labUp(opts: UpOptions = {}): Promise<void> {
-  if (await labIsUp()) {
-    // A lab booted from another checkout runs that checkout's guest scripts and serves this one's
-    // files through a cached share: start afresh from this one.
-    const owner = existsSync(join(labRunDir, 'project')) ? readFileSync(join(labRunDir, 'project'), 'utf8') : '';
-    if (owner === projectDir) { log('already up'); return; }
-    log(`the running lab was started from ${owner || 'another checkout'}: restarting it from ${projectDir}`);
+  const owner = labOwner();
+  if (LAB_NODES.some((n) => pidOf(n) !== undefined)) {
+    if (owner !== projectDir) {
+      if (process.env[LAB_TAKEOVER_ENV] !== '1') throw new LabError(notOurs(owner));
+      log(`${LAB_TAKEOVER_ENV}=1: restarting the lab started from ${owner ?? 'another checkout'} from ${projectDir}`);
+    } else if (await labIsUp()) {
+      const problems = await labSectorProblems();
+      if (problems.length === 0) { log('already up'); return; }
+      log(`the running lab's disks do not have ${LAB_SECTOR_SIZE}-byte sectors (${problems.join('; ')}):`
+        + ' rebuilding it with new disks and a new VG');
+    } else {
+      log('a half-started lab is running: stopping it first');
+    }
+    await labDown();
   }
-  if (LAB_NODES.some((n) => pidOf(n) !== undefined)) { log('a half-started lab is running: stopping it first'); await labDown(); }
   const t0 = Date.now();
   await promisify(execFile)('bash', [join(projectDir, 'test/lab/build-image.sh')], { maxBuffer: 1 << 24 })
     .catch((e: { stderr?: string }) => { throw new LabError(`building the guest image failed:\n${e.stderr ?? e}`); });
@@ -212,6 +278,8 @@ export async function labUp(opts: UpOptions = {}): Promise<void> {
   const tok = randomBytes(24).toString('hex');
   writeFileSync(join(labRunDir, 'token'), tok, { mode: 0o600 });
   writeFileSync(join(labRunDir, 'project'), projectDir);
+  // Recorded with the disks: labStartNode boots a node again with the same sector size.
+  writeFileSync(join(labRunDir, 'sector-size'), String(LAB_SECTOR_SIZE));
   for (let i = 0; i < LAB_PVS.length; i++) {
     const fd = openSync(join(labRunDir, `shared${i}.raw`), 'w');
     ftruncateSync(fd, diskSize); // sparse: costs only what the guests write
@@ -221,7 +289,8 @@ export async function labUp(opts: UpOptions = {}): Promise<void> {
   try {
     for (const node of LAB_NODES) {
       const code = await new Promise<number>((ok) => {
-        const p = spawn('qemu-system-x86_64', qemuArgs(node, tok, freshDirs), { stdio: ['ignore', 'inherit', 'inherit'] });
+        const args = qemuArgs(node, tok, freshDirs, projectDir, LAB_SECTOR_SIZE);
+        const p = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'inherit', 'inherit'] });
         p.on('exit', (c) => ok(c ?? 1));
         p.on('error', () => ok(127));
       });
@@ -239,8 +308,13 @@ export async function labUp(opts: UpOptions = {}): Promise<void> {
   }
 }
 
-/** Stops every guest this lab started, by pid, and waits until they are gone. */
+/** Stops every guest this lab started, by pid, and waits until they are gone. A lab another checkout
+ *  booted is left alone unless LAB_TAKEOVER=1 (`make test` runs lab-down even when its lab-up refused). */
 export async function labDown(): Promise<void> {
+  const owner = labOwner();
+  if (LAB_NODES.some((n) => pidOf(n) !== undefined) && owner !== projectDir && process.env[LAB_TAKEOVER_ENV] !== '1') {
+    throw new LabError(`not stopping it: ${notOurs(owner)}`);
+  }
   for (const node of LAB_NODES) {
     const pid = pidOf(node);
     if (pid === undefined) continue;
@@ -249,7 +323,7 @@ export async function labDown(): Promise<void> {
     if (pidOf(node) !== undefined) { process.kill(pid, 'SIGKILL'); await sleep(200); }
     log(`node ${node} (qemu pid ${pid}) stopped`);
   }
-  for (const f of ['ready', 'shared0.raw', 'shared1.raw']) rmSync(join(labRunDir, f), { force: true });
+  for (const f of ['ready', 'sector-size', 'shared0.raw', 'shared1.raw']) rmSync(join(labRunDir, f), { force: true });
 }
 
 /** Kills one node's qemu at once (a host failure), keeping its disks and the other node running. */
@@ -290,7 +364,8 @@ export async function labStartNode(node: LabNode, opts: { bootTimeoutMs?: number
   // A stale READY line or monitor socket from the killed run must not be mistaken for the new one.
   for (const file of [`${node}.console`, `${node}.monitor`]) rmSync(join(labRunDir, file), { force: true });
   const code = await new Promise<number>((ok) => {
-    const p = spawn('qemu-system-x86_64', qemuArgs(node, token(), freshDirs, project), { stdio: ['ignore', 'inherit', 'inherit'] });
+    const args = qemuArgs(node, token(), freshDirs, project, recordedSectorSize());
+    const p = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('exit', (c) => ok(c ?? 1));
     p.on('error', () => ok(127));
   });
