@@ -3,7 +3,7 @@
 // terraform or a browser on this machine reach a's agent, and a reaches b's through 10.0.2.2.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from './client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labRun, labSpawn, projectDir, requireLab, type LabNode } from './client.js';
 import { labHttpStatus } from './http.js';
 
 export interface AgentOptions { token: string; lvPrefix: string; thinPool?: string }
@@ -54,7 +54,7 @@ export async function startAgent(node: LabNode, opts: AgentOptions): Promise<Lab
 
 /** b first, so that a's start-up finds its registered host. */
 export async function startAgents(opts: AgentOptions): Promise<{ a: LabAgent; b: LabAgent }> {
-  if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` first');
+  await requireLab('the lab agents');
   const b = await startAgent('b', opts);
   try { return { a: await startAgent('a', opts), b }; } catch (e) { await b.stop(); throw e; }
 }

@@ -2,7 +2,7 @@
 // tests and the benchmark. Everything it creates starts with LV_PREFIX, and it cleans up after itself.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../lab/client.js';
+import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labRun, labSpawn, projectDir, requireLab as requireOwnLab, type LabNode } from '../../lab/client.js';
 import { labHttpStatus } from '../../lab/http.js';
 
 export const LV_PREFIX = 'agt-';
@@ -11,14 +11,10 @@ export const TOKEN = 'integration-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 const LOG_FILE = '/tmp/agt-agent.log';
 
-/** The lab is started and stopped by `make` (the lead's targets), never by these tests. */
+/** The lab is started and stopped by `make` (the lead's targets), never by these tests; it must be this
+ *  checkout's lab with 4 KiB sectors (test/lab/client.ts requireLab). */
 export async function requireLab(): Promise<void> {
-  // labIsUp probes each guest with a 5 s timeout: under load one probe can miss, so ask three times.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await labIsUp()) return;
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
-  throw new Error('the lab is not up: run `make lab-up` (make test does it) before the agent integration tests');
+  await requireOwnLab('the agent integration tests');
 }
 
 /** The esbuild bundle starts in about 10 s in a TCG guest instead of 40 s for the module tree. */

@@ -5,7 +5,7 @@
 // Everything they create is an LV named cdk-...; removeOurLvs() cleans up, also after a failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { GUEST_AGENT_PORT, LAB_VG, labAgentUrl, labAgentUrlFromGuest, labAwaitExit, labExec, labRun, labSpawn, projectDir, requireLab, type LabNode } from '../../../lab/client.js';
 import { labHttp } from '../../../lab/http.js';
 
 export const LV_PREFIX = 'cdk-';
@@ -83,7 +83,7 @@ async function startAgent(node: LabNode): Promise<LabAgent> {
 
 /** b (host mode) first, so that a's start-up finds its registered host. */
 export async function startAgents(): Promise<{ a: LabAgent; b: LabAgent }> {
-  if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` first (the CDKTF test deploys against real LVM)');
+  await requireLab('the CDKTF test (it deploys against real LVM)');
   const b = await startAgent('b');
   try {
     return { a: await startAgent('a'), b };

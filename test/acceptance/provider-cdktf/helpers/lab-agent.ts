@@ -2,7 +2,7 @@
 // answers, stopped again afterwards. Volumes it makes are LVs named tfp-vol-<id> (our prefix).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labIsUp, labRun, labSpawn, projectDir, type LabNode } from '../../../lab/client.js';
+import { LAB_VG, labAgentUrl, labAwaitExit, labExec, labRun, labSpawn, projectDir, requireLab, type LabNode } from '../../../lab/client.js';
 import { labHttpStatus } from '../../../lab/http.js';
 
 export const LV_PREFIX = 'tfp-';
@@ -20,7 +20,7 @@ function answers(url: string, path = '/healthz', token?: string): Promise<number
 }
 
 export async function startLabAgent(node: LabNode = 'a'): Promise<LabAgent> {
-  if (!(await labIsUp())) throw new Error('the lab is not up: run `make lab-up` first (the provider acceptance tests run against real LVM)');
+  await requireLab('the provider acceptance tests (they run against real LVM)');
   const url = labAgentUrl(node);
   // Guest port 7480 is shared by every suite that runs an agent: wait a while for another one to finish.
   for (const deadline = Date.now() + 180_000; (await answers(url)) === 200; ) {
