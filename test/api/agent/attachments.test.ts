@@ -222,11 +222,13 @@ test('a move of a volume attached to one host runs on that host (it holds the LV
   const started = await request(app).post('/v1/volumes/one/move').set(AUTH).send({ pv: '/dev/vdb' });
   assert.equal(started.status, 202, JSON.stringify(started.body));
   assert.equal(started.body.host, 'b');
+  // A deadline, not a poll count: under load 100 x 20 ms was not always enough.
   let operation = started.body;
-  for (let i = 0; i < 100 && operation.state === 'running'; i++) {
+  for (const deadline = Date.now() + 10_000; operation.state === 'running' && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     operation = (await request(app).get(`/v1/operations/${started.body.id}`).set(AUTH)).body;
   }
+  assert.notEqual(operation.state, 'running', `the move operation still runs after 10 s: ${JSON.stringify(operation)}`);
   assert.equal(operation.state, 'succeeded', JSON.stringify(operation));
   assert.deepEqual(log, ['b pvmove vol-one /dev/vda /dev/vdb'], 'the holder ran the pvmove, nothing was (de)activated');
   assert.deepEqual((await request(app).get('/v1/volumes/one?refresh=true').set(AUTH)).body.pvs, ['/dev/vdb']);
