@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LAB_VG, labExec, labRun, type LabNode } from '../../lab/client.js';
 import { startAgents, type LabAgent } from '../../lab/agents.js';
-import { ensureProvider, PROVIDER_HCL, TfWorkdir } from './helpers/terraform.js';
+import { ensureProvider, PROVIDER_HCL, TfWorkdir, HOOK_TIMEOUT, TEST_TIMEOUT } from './helpers/terraform.js';
 import { LV_PREFIX, ourLvs, removeOurLvs } from './helpers/lab-agent.js';
 
 const TOKEN = 'provider-attach-token-0123456789ab';
@@ -34,7 +34,7 @@ before(async () => {
   await deactivateOurs();
   await removeOurLvs('a');
   agents = await startAgents({ token: TOKEN, lvPrefix: LV_PREFIX });
-});
+}, HOOK_TIMEOUT);
 
 after(async () => {
   for (const w of workdirs) {
@@ -45,9 +45,9 @@ after(async () => {
   await removeOurLvs('a').catch(() => {});
   await agents?.a.stop();
   await agents?.b.stop();
-});
+}, HOOK_TIMEOUT);
 
-test('exclusive attachment to node b; a second host for a volume not created multiattach is a plan-time error', async () => {
+test('exclusive attachment to node b; a second host for a volume not created multiattach is a plan-time error', TEST_TIMEOUT, async () => {
   const w = workdir();
   const base = `${PROVIDER_HCL}
 resource "shared_lvm_volume" "single" {
@@ -89,7 +89,7 @@ resource "shared_lvm_attachment" "on_a" {
   assert.equal(await lvLock('b', String(vol?.lv_uuid)), undefined, 'detached: lease released');
 });
 
-test('a multiattach volume on both nodes holds shared leases; import round trip; destroy detaches first', async () => {
+test('a multiattach volume on both nodes holds shared leases; import round trip; destroy detaches first', TEST_TIMEOUT, async () => {
   const w = workdir();
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "multi" {

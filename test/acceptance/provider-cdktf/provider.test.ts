@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_VG, labRun } from '../../lab/client.js';
-import { ensureProvider, PROVIDER_HCL, TfWorkdir } from './helpers/terraform.js';
+import { ensureProvider, PROVIDER_HCL, TfWorkdir, HOOK_TIMEOUT, TEST_TIMEOUT } from './helpers/terraform.js';
 import { ourLvs, removeOurLvs, startLabAgent, type LabAgent } from './helpers/lab-agent.js';
 
 let agent: LabAgent;
@@ -44,7 +44,7 @@ before(async () => {
   cliConfig = ensureProvider();
   agent = await startLabAgent('a');
   await removeOurLvs('a');
-});
+}, HOOK_TIMEOUT);
 
 after(async () => {
   for (const w of workdirs) {
@@ -53,9 +53,9 @@ after(async () => {
   }
   await removeOurLvs('a').catch(() => {});
   await agent?.stop();
-});
+}, HOOK_TIMEOUT);
 
-test('lifecycle: create, empty second plan, extend + rename in place, import round trip, destroy', async () => {
+test('lifecycle: create, empty second plan, extend + rename in place, import round trip, destroy', TEST_TIMEOUT, async () => {
   const w = workdir();
   const baseline = (await ourLvs('a')).length;
   w.write({ 'main.tf': volumeWithSnapshot('tfp-life', 1) });
@@ -100,7 +100,7 @@ test('lifecycle: create, empty second plan, extend + rename in place, import rou
   assert.equal((await ourLvs('a')).length, baseline, 'no LV left behind');
 });
 
-test('plan-time errors (shrink, larger than the free space, two sources) and the data sources', async () => {
+test('plan-time errors (shrink, larger than the free space, two sources) and the data sources', TEST_TIMEOUT, async () => {
   const w = workdir();
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "v" {
@@ -179,7 +179,7 @@ output "volume_id" { value = shared_lvm_volume.v.id }
   await w.ok('destroy', '-auto-approve', '-input=false');
 });
 
-test('drift: an LV removed behind terraform\'s back is planned again; a resize shows in the plan', async () => {
+test('drift: an LV removed behind terraform\'s back is planned again; a resize shows in the plan', TEST_TIMEOUT, async () => {
   const w = workdir();
   const hcl = (size: number) => `${PROVIDER_HCL}
 resource "shared_lvm_volume" "v" {
@@ -211,7 +211,7 @@ resource "shared_lvm_volume" "v" {
   await w.ok('destroy', '-auto-approve', '-input=false');
 });
 
-test('an apply interrupted with SIGINT leaves state that a second apply completes', async () => {
+test('an apply interrupted with SIGINT leaves state that a second apply completes', TEST_TIMEOUT, async () => {
   const w = workdir();
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "many" {
@@ -262,7 +262,7 @@ async function devicesOf(lvName: string): Promise<string> {
   return (await labRun('a', ['lvs', '--noheadings', '-o', 'devices', `${LAB_VG}/${lvName}`])).trim();
 }
 
-test('placement in place: pv on create, a pv change moves the extents (pvmove), thin = true retypes keeping the id', async () => {
+test('placement in place: pv on create, a pv change moves the extents (pvmove), thin = true retypes keeping the id', TEST_TIMEOUT, async () => {
   const w = workdir();
   w.write({ 'main.tf': placedVolume('  pv = "/dev/vda"') });
   await w.init();

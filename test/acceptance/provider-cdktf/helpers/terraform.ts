@@ -12,15 +12,24 @@ export interface TfResult {
   ms: number;
 }
 
+/** How long one terraform process may run before it is stopped and the test fails with its output. */
+export const TF_PROCESS_TIMEOUT_MS = 240_000;
+/** Every acceptance test's own limit (several terraform runs each), and its before/after hooks' (the
+ *  provider build, and an agent start that may first wait for another suite's agent to go away). */
+export const TEST_TIMEOUT = { timeout: 600_000 };
+export const HOOK_TIMEOUT = { timeout: 420_000 };
+/** After SIGINT (terraform's graceful stop), how long until its whole process group is SIGKILLed. */
+const KILL_GRACE_MS = 15_000;
+
 /** Builds the provider into the mirror once per test process (`make provider` does the same). */
 export function ensureProvider(): string {
   try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore' });
+    execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
   } catch {
-    throw new Error('terraform is not on PATH: the provider tests need the real terraform binary (v1.11.4)');
+    throw new Error('terraform is not on PATH or did not answer `terraform version` within 30 s: the provider tests need the real terraform binary (v1.11.4)');
   }
   const mirror = join(projectDir, '.terraform-mirror');
-  execFileSync(process.execPath, [join(projectDir, 'provider-cdktf/scripts/build-provider.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(projectDir, 'provider-cdktf/scripts/build-provider.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
   return join(mirror, 'terraformrc');
 }
 
@@ -55,10 +64,20 @@ export class TfWorkdir {
     };
   }
 
-  /** Starts terraform; `onLine` sees stdout lines as they come (for interrupting at the right time). */
-  start(args: string[], onLine?: (line: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<TfResult> } {
+  /**
+   * Starts terraform; `onLine` sees stdout lines as they come (for interrupting at the right time).
+   * A process still running after `timeoutMs` gets SIGINT, then its process group (terraform and its
+   * provider plugins) SIGKILL; `done` then rejects with everything it printed, so the test fails
+   * instead of hanging the run.
+   */
+  start(
+    args: string[],
+    onLine?: (line: string, child: ChildProcess) => void,
+    timeoutMs = TF_PROCESS_TIMEOUT_MS,
+  ): { child: ChildProcess; done: Promise<TfResult> } {
     const started = Date.now();
-    const child = spawn('terraform', [...args], { cwd: this.dir, env: this.envFor(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that a hung terraform can be killed together with its plugins.
+    const child = spawn('terraform', [...args], { cwd: this.dir, env: this.envFor(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -71,14 +90,36 @@ export class TfWorkdir {
       for (const line of lines) onLine?.(line, child);
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const done = new Promise<TfResult>((resolve) =>
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started })),
+    let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGINT');
+      killer = setTimeout(() => killGroup(child), KILL_GRACE_MS);
+    }, timeoutMs);
+    const done = new Promise<TfResult>((resolve, reject) =>
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        clearTimeout(killer);
+        const ms = Date.now() - started;
+        if (!timedOut) return resolve({ code: code ?? -1, stdout, stderr, ms });
+        killGroup(child); // plugins that outlived terraform
+        reject(new Error(
+          `terraform ${args.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s (stopped after ${Math.round(ms / 1000)} s):\n` +
+            `${stdout}\n${stderr}\n--- plugin lines of terraform.log ---\n${this.logTail()}`,
+        ));
+      }),
     );
     return { child, done };
   }
 
   async run(...args: string[]): Promise<TfResult> {
     return this.start([...args, '-no-color']).done;
+  }
+
+  /** Like run, with a process timeout other than TF_PROCESS_TIMEOUT_MS. */
+  async runWithin(timeoutMs: number, ...args: string[]): Promise<TfResult> {
+    return this.start([...args, '-no-color'], undefined, timeoutMs).done;
   }
 
   /** Like run, but throws with terraform's output when it fails. */
@@ -115,6 +156,14 @@ export class TfWorkdir {
 
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
   }
 }
 
