@@ -247,7 +247,7 @@ test('delete with wipe=zero zeroes the activated thick LV first; wipe on thin is
   assert.equal(op.percent, 100);
   // The wipe runs in chunks (progress after each): consecutive blkdiscard calls counted as one step.
   const steps = fake.calls().filter((argv) => argv[0] !== 'lvs').map((argv) => argv.slice(0, 2).join(' ')).filter((step, i, all) => step !== all[i - 1]);
-  assert.deepEqual(steps, ['lvrename labvg', 'lvchange --addtag', 'lvchange -aey', 'blkdiscard --zeroout', 'lvchange -an', 'lvremove -y']);
+  assert.deepEqual(steps, ['lvchange --addtag', 'lvrename labvg', 'lvchange -aey', 'blkdiscard --zeroout', 'lvchange -an', 'lvremove -y']);
   await createVolume({ id: 't1', name: 'a', size_gib: 1, type: 'thin' });
   const thin = await request(app).delete('/v1/volumes/t1?wipe=discard').set(AUTH);
   assert.equal(thin.status, 422);

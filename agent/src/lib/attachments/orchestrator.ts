@@ -18,7 +18,6 @@ import type { Runner } from '../lvm/runner.js';
 import { decodeTags, encodeTags } from '../lvm/tags.js';
 import { idFromIdempotencyKey, lvNameFor, newId, parseLvName, requestHash } from '../volumes/ids.js';
 import type { Attachment, Snapshot, Volume } from '../volumes/model.js';
-import { KeyedQueue } from '../volumes/queue.js';
 import { gibToBytes, type CreateResult, type VolumeService } from '../volumes/service.js';
 import { lockModeFor, toMigration, toRecord, type AttachedLv, type AttachmentRecord, type Migration } from './model.js';
 import { attachmentTag, attachmentsFromTags, migrationFromTags, migrationTag } from './tags.js';
@@ -54,8 +53,6 @@ export class AttachmentService {
   private readonly logger: Logger;
   private readonly config: AgentConfig;
   private readonly now: () => Date;
-  /** One attachment change (or holder operation) at a time per volume. */
-  private readonly queue = new KeyedQueue();
 
   constructor(options: AttachmentServiceOptions) {
     this.config = options.config;
@@ -171,7 +168,7 @@ export class AttachmentService {
   attach(body: AttachmentCreate): Promise<CreateResult<AttachmentRecord>> {
     const agent = this.hosts.get(body.host);
     const mode = body.mode ?? 'rw';
-    return this.queue.run(body.volume_id, async () => {
+    return this.volumes.withVolume(body.volume_id, async () => {
       const ctx = await this.context(body.volume_id, '/body/volume_id');
       if (ctx.volume.status !== 'available') throw new AgentError('in_use', `volume ${body.volume_id} is still being created`);
       this.refuseDuringOperation(body.volume_id);
@@ -220,7 +217,7 @@ export class AttachmentService {
   }
 
   detach(volumeId: string, host: string, force = false): Promise<void> {
-    return this.queue.run(volumeId, async () => {
+    return this.volumes.withVolume(volumeId, async () => {
       const ctx = await this.context(volumeId);
       const attachment = ctx.attachments.find((a) => a.host === host);
       if (!attachment) throw notFound(`attachment of volume ${volumeId} to host ${host}`);
@@ -261,7 +258,7 @@ export class AttachmentService {
 
   startMigration(body: MigrationCreate): Promise<Migration> {
     const target = this.hosts.get(body.to_host, '/body/to_host');
-    return this.queue.run(body.volume_id, async () => {
+    return this.volumes.withVolume(body.volume_id, async () => {
       const ctx = await this.context(body.volume_id, '/body/volume_id');
       this.refuseDuringOperation(body.volume_id);
       if (ctx.migration) throw new AgentError('migration_in_progress', `volume ${body.volume_id} is already moving from ${ctx.migration.from} to ${ctx.migration.to}`);
@@ -298,7 +295,7 @@ export class AttachmentService {
 
   /** Ends a move: `complete` releases the source, `abort` the target; the one left may go exclusive. */
   finishMigration(volumeId: string, outcome: 'complete' | 'abort'): Promise<AttachmentRecord> {
-    return this.queue.run(volumeId, async () => {
+    return this.volumes.withVolume(volumeId, async () => {
       const ctx = await this.context(volumeId);
       if (!ctx.migration) throw notFound(`migration of volume ${volumeId}`);
       const { from, to } = ctx.migration;
@@ -342,7 +339,7 @@ export class AttachmentService {
   }
 
   updateVolume(id: string, body: VolumeUpdate): Promise<Volume> {
-    return this.queue.run(id, async () => {
+    return this.volumes.withVolume(id, async () => {
       const ctx = await this.context(id);
       const holder = body.size_gib === undefined ? null : this.holder(ctx, 'extend');
       if (!holder) {
@@ -371,7 +368,7 @@ export class AttachmentService {
   }
 
   createSnapshot(body: SnapshotCreate, idempotencyKey?: string): Promise<CreateResult<Snapshot>> {
-    return this.queue.run(body.volume_id, async () => {
+    return this.volumes.withVolume(body.volume_id, async () => {
       const ctx = await this.context(body.volume_id, '/body/volume_id');
       const holder = this.holder(ctx, 'a snapshot');
       if (!holder) return this.volumes.createSnapshot(body, idempotencyKey);
@@ -400,7 +397,7 @@ export class AttachmentService {
     const snapshot = await this.volumes.getSnapshot(id, true);
     if (snapshot.volume_id === null) return this.volumes.deleteSnapshot(id);
     const volumeId = snapshot.volume_id;
-    await this.queue.run(volumeId, async () => {
+    await this.volumes.withVolume(volumeId, async () => {
       const ctx = await this.context(volumeId);
       const holder = this.holder(ctx, 'removing a snapshot');
       if (!holder) return this.volumes.deleteSnapshot(id);
@@ -410,7 +407,7 @@ export class AttachmentService {
   }
 
   revertVolume(id: string, snapshotId: string): Promise<Volume> {
-    return this.queue.run(id, async () => {
+    return this.volumes.withVolume(id, async () => {
       const ctx = await this.context(id);
       const holder = this.holder(ctx, 'revert');
       if (!holder) return this.volumes.revertVolume(id, snapshotId);

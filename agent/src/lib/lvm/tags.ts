@@ -23,6 +23,9 @@ export interface ObjectTags {
   operation?: string;
   /** A volume being deleted with a wipe (`del-` LV): the mode, so a restart resumes it. */
   wipe?: 'zero' | 'discard';
+  /** The PV a move was asked to put the volume on (with `operation`), so a restarted agent can tell
+   *  a finished move from one that never started. */
+  moveTo?: string;
 }
 
 const KEY = {
@@ -36,6 +39,7 @@ const KEY = {
   attachment: 'slvm.att=',
   operation: 'slvm.op=',
   wipe: 'slvm.wipe=',
+  moveTo: 'slvm.moveto=',
 } as const;
 
 /** The LVM tags for `tags`, each checked against LVM's tag rules. */
@@ -51,6 +55,7 @@ export function encodeTags(tags: ObjectTags): string[] {
   for (const attachment of tags.attachments ?? []) out.push(KEY.attachment + attachment);
   if (tags.operation !== undefined) out.push(KEY.operation + tags.operation);
   if (tags.wipe !== undefined) out.push(KEY.wipe + tags.wipe);
+  if (tags.moveTo !== undefined) out.push(KEY.moveTo + tags.moveTo);
   for (const tag of out) {
     const problem = tagProblem(tag);
     if (problem) throw new Error(`tag ${JSON.stringify(tag)} ${problem}`);
@@ -71,6 +76,7 @@ export function decodeTags(lvTags: readonly string[]): ObjectTags {
     else if (tag.startsWith(KEY.attachment)) tags.attachments!.push(tag.slice(KEY.attachment.length));
     else if (tag.startsWith(KEY.operation)) tags.operation = tag.slice(KEY.operation.length);
     else if (tag === `${KEY.wipe}zero` || tag === `${KEY.wipe}discard`) tags.wipe = tag.slice(KEY.wipe.length) as 'zero' | 'discard';
+    else if (tag.startsWith(KEY.moveTo)) tags.moveTo = tag.slice(KEY.moveTo.length);
   }
   return tags;
 }

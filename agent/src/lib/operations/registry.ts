@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { components } from '../../../../openapi/generated/types.js';
 import { AgentError } from '../errors.js';
-import { toProblem } from '../http/problem.js';
+import { toProblem } from '../problem.js';
 import { toAgentError } from '../lvm/errors.js';
 
 export type Operation = components['schemas']['Operation'];
@@ -44,11 +44,29 @@ export function newOperationId(kind: OperationKind): string {
 export class OperationRegistry {
   private readonly operations = new Map<string, Operation>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Volumes claimed by an operation that is being checked and set up (see reserve). */
+  private readonly reserved = new Map<string, { id: string; kind: OperationKind; at: string }>();
+
+  /** Claims `volumeId` for an operation about to start, synchronously (before the caller's first
+   *  await), so every other change of the volume sees it busy from this moment. Returns the id the
+   *  operation will have; `release` gives the claim back when the operation does not start. */
+  reserve(volumeId: string, kind: OperationKind): string {
+    const busy = this.runningFor(volumeId);
+    if (busy) throw new AgentError('in_use', `volume ${volumeId} has a running ${busy.kind} operation (${busy.id})`);
+    const id = newOperationId(kind);
+    this.reserved.set(volumeId, { id, kind, at: this.now().toISOString() });
+    return id;
+  }
+
+  release(volumeId: string, id: string): void {
+    if (this.reserved.get(volumeId)?.id === id) this.reserved.delete(volumeId);
+  }
 
   constructor(private readonly logger: Logger, private readonly now: () => Date = () => new Date()) {}
 
   /** Registers the operation and runs `work` in the background; returns the record at once. */
   start(spec: OperationStart, work: (progress: Progress) => Promise<void>): Operation {
+    if (spec.id !== undefined) this.release(spec.volumeId, spec.id);
     const busy = this.runningFor(spec.volumeId);
     if (busy) throw new AgentError('in_use', `volume ${spec.volumeId} has a running ${busy.kind} operation (${busy.id})`);
     const operation: Operation = {
@@ -118,7 +136,12 @@ export class OperationRegistry {
 
   runningFor(volumeId: string): Operation | undefined {
     for (const op of this.operations.values()) if (op.volume_id === volumeId && op.state === 'running') return op;
-    return undefined;
+    const claim = this.reserved.get(volumeId);
+    if (!claim) return undefined;
+    return {
+      id: claim.id, kind: claim.kind, volume_id: volumeId, vg: '', target: null, host: '', state: 'running', percent: 0,
+      started_at: claim.at, finished_at: null, resumed: false, error: null,
+    };
   }
 
   /** Resolves when the operation has ended (tests, shutdown). */
