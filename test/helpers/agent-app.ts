@@ -1,41 +1,43 @@
-// Builds the agent's express app over the fake lvm, for API tests.
+// The agent as production assembles it (buildAgent), over the fake lvm and the fake lock tools, for
+// API tests: the same runner, services, handler set per mode and app as main.ts.
+import { join } from 'node:path';
 import { pino } from 'pino';
+import { buildAgent, type Agent, type AgentDeps } from '../../agent/src/lib/assemble/build.js';
 import { validateConfig } from '../../agent/src/lib/config/load.js';
-import type { AgentConfigInput } from '../../agent/src/lib/config/schema.js';
-import { createApp } from '../../agent/src/lib/http/app.js';
-import { apiHandlers } from '../../agent/src/lib/http/handlers.js';
-import { hostHandlers } from '../../agent/src/lib/http/host-handlers.js';
-import { Runner } from '../../agent/src/lib/lvm/runner.js';
-import { AgentMetrics } from '../../agent/src/lib/metrics/registry.js';
-import { loadSpec } from '../../agent/src/lib/openapi/spec.js';
-import { VolumeService } from '../../agent/src/lib/volumes/service.js';
-import { FAKE_LVM, FAKE_TOOLS } from './fake-lvm.js';
+import type { AgentConfig, AgentConfigInput } from '../../agent/src/lib/config/schema.js';
+import { FAKE_LVM, FAKE_TOOLS, repoRoot } from './fake-lvm.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 export const AUTH = { Authorization: `Bearer ${TOKEN}` };
+export const LOCK_TOOLS = join(repoRoot(), 'test', 'fixtures', 'fake-lock-tools');
+/** The host name of a test agent in host and all mode. */
+export const TEST_HOST = 'node-x';
 
-export function testApp(overrides: Partial<AgentConfigInput> = {}) {
-  const config = validateConfig({
+/** An agent config over the fake lvm and lock tools; `overrides` replace whole top-level keys. */
+export function testConfig(overrides: Partial<AgentConfigInput> = {}): AgentConfig {
+  return validateConfig({
     tokens: [TOKEN],
     volume_groups: [{ name: 'labvg', thin_pool: { name: 'pool0', size_gib: 1 } }],
     lvm: { path: FAKE_LVM, timeout_ms: 10_000 },
     log_level: 'silent',
     cache_ttl_ms: 60_000,
+    host_name: TEST_HOST,
+    host_agent: { lvmlockctl_path: join(LOCK_TOOLS, 'lvmlockctl'), sanlock_path: join(LOCK_TOOLS, 'sanlock') },
     ...overrides,
   });
-  const logger = pino({ level: 'silent' });
-  const metrics = new AgentMetrics();
-  const runner = new Runner({ lvmPath: config.lvm.path, timeoutMs: config.lvm.timeout_ms, observe: metrics.observeCommand });
-  const service = new VolumeService({ config, runner, logger, tools: FAKE_TOOLS, now: () => new Date('2026-11-22T05:00:00.000Z') });
-  const app = createApp({
-    mode: config.mode,
-    tokens: config.tokens,
-    bodyLimitBytes: config.body_limit_bytes,
-    spec: loadSpec(),
-    // Host-mode and attachment routes answer 403 here (no HostService/AttachmentService over the fake lvm).
-    handlers: { ...apiHandlers(service), ...hostHandlers({ mode: config.mode, logger, copyTimeoutMs: config.copy_timeout_ms }) },
-    metrics,
-    logger,
+}
+
+/** buildAgent over the fake tools, with a silent logger and a fixed clock unless `deps` say otherwise. */
+export function testAgent(overrides: Partial<AgentConfigInput> = {}, deps: AgentDeps = {}): Agent {
+  return buildAgent(testConfig(overrides), {
+    logger: pino({ level: 'silent' }),
+    tools: FAKE_TOOLS,
+    now: () => new Date('2026-11-22T05:00:00.000Z'),
+    ...deps,
   });
-  return { app, service, config, metrics };
+}
+
+export function testApp(overrides: Partial<AgentConfigInput> = {}, deps: AgentDeps = {}) {
+  const agent = testAgent(overrides, deps);
+  return { app: agent.app, service: agent.volumes, config: agent.config, metrics: agent.metrics, agent };
 }

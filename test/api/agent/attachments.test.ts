@@ -3,23 +3,14 @@
 // The same flows run against real lvmlockd/sanlock in test/integration/host/.
 import assert from 'node:assert/strict';
 import { after, beforeEach, test } from 'node:test';
-import { pino } from 'pino';
 import request from 'supertest';
-import { AttachmentService } from '../../../agent/src/lib/attachments/orchestrator.js';
-import { validateConfig } from '../../../agent/src/lib/config/load.js';
 import { AgentError } from '../../../agent/src/lib/errors.js';
 import type { ActivateRequest, HostVolume } from '../../../agent/src/lib/host/activation.js';
-import { holderMover, HostRegistry, type HostAgent } from '../../../agent/src/lib/hosts/client.js';
-import { createApp } from '../../../agent/src/lib/http/app.js';
-import { apiHandlers } from '../../../agent/src/lib/http/handlers.js';
-import { hostHandlers } from '../../../agent/src/lib/http/host-handlers.js';
+import type { HostAgent } from '../../../agent/src/lib/hosts/client.js';
 import { Runner } from '../../../agent/src/lib/lvm/runner.js';
-import { AgentMetrics } from '../../../agent/src/lib/metrics/registry.js';
-import { loadSpec } from '../../../agent/src/lib/openapi/spec.js';
-import { VolumeService } from '../../../agent/src/lib/volumes/service.js';
 import { pvmoveArgs, readMoveStatus } from '../../../agent/src/lib/operations/work.js';
-import { AUTH, TOKEN } from '../../helpers/agent-app.js';
-import { FAKE_LVM, FAKE_TOOLS, FakeLvm, MIB } from '../../helpers/fake-lvm.js';
+import { AUTH, testApp } from '../../helpers/agent-app.js';
+import { FAKE_LVM, FakeLvm, MIB } from '../../helpers/fake-lvm.js';
 
 /** A host agent in memory: which LV it holds in which mode, and every call in order. */
 class FakeHost implements HostAgent {
@@ -65,7 +56,7 @@ class FakeHost implements HostAgent {
 const fake = new FakeLvm();
 after(() => fake.cleanup());
 
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>['app'];
 let log: string[];
 let hostA: FakeHost;
 let hostB: FakeHost;
@@ -86,22 +77,11 @@ beforeEach(() => {
   });
   fake.clearFailures();
   log = [];
-  const config = validateConfig({
-    tokens: [TOKEN], volume_groups: [{ name: 'labvg', thin_pool: { name: 'pool0' } }], lvm: { path: FAKE_LVM, timeout_ms: 10_000 },
-    log_level: 'silent', cache_ttl_ms: 60_000,
-  });
-  const logger = pino({ level: 'silent' });
-  const runner = new Runner({ lvmPath: config.lvm.path, timeoutMs: config.lvm.timeout_ms });
+  // The control agent exactly as main.ts assembles it; only the two remote hosts are in memory.
+  const runner = new Runner({ lvmPath: FAKE_LVM, timeoutMs: 10_000 });
   hostA = new FakeHost('a', log, runner);
   hostB = new FakeHost('b', log, runner);
-  const volumes = new VolumeService({ config, runner, logger, tools: FAKE_TOOLS, movePollMs: 10 });
-  const hosts = new HostRegistry(config, undefined, [hostA, hostB]);
-  volumes.useHolderMover((name, vg, lv) => holderMover(hosts.get(name), vg, lv));
-  const attachments = new AttachmentService({ config, volumes, runner, logger, hosts });
-  app = createApp({
-    mode: 'control', tokens: config.tokens, bodyLimitBytes: config.body_limit_bytes, spec: loadSpec(), metrics: new AgentMetrics(), logger,
-    handlers: { ...apiHandlers(volumes), ...hostHandlers({ mode: 'control', logger, copyTimeoutMs: 1000, attachments }) },
-  });
+  app = testApp({ volume_groups: [{ name: 'labvg', thin_pool: { name: 'pool0' } }] }, { hostAgents: [hostA, hostB], movePollMs: 10 }).app;
 });
 
 const tagsOf = (lv: string) => fake.state().vgs.labvg!.lvs[lv]!.tags ?? [];

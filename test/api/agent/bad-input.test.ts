@@ -5,6 +5,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import request from 'supertest';
 import { FakeLvm } from '../../helpers/fake-lvm.js';
 import { AUTH, testApp } from '../../helpers/agent-app.js';
+import { listOperations, loadSpec } from '../../../agent/src/lib/openapi/spec.js';
 
 const fake = new FakeLvm();
 after(() => fake.cleanup());
@@ -41,6 +42,9 @@ const cases: Case[] = [
   ['array body', { given: { method: 'post', path: '/v1/volumes', body: [valid] }, want: { status: 400, pointer: '/body' } }],
   ['malformed JSON', { given: { method: 'post', path: '/v1/volumes', raw: '{"name":', type: 'application/json' }, want: { status: 400, code: 'bad_request' } }],
   ['form-encoded body', { given: { method: 'post', path: '/v1/volumes', raw: 'name=db&vg=labvg', type: 'application/x-www-form-urlencoded' }, want: { status: 415, code: 'unsupported_media_type' } }],
+  ['form-encoded PATCH', { given: { method: 'patch', path: '/v1/volumes/v1', raw: 'size_gib=2', type: 'application/x-www-form-urlencoded' }, want: { status: 415, code: 'unsupported_media_type' } }],
+  ['JSON sent as text/plain', { given: { method: 'post', path: '/v1/snapshots', raw: '{"volume_id":"v1","name":"s"}', type: 'text/plain' }, want: { status: 415, code: 'unsupported_media_type' } }],
+  ['JSON in a charset the parser cannot read', { given: { method: 'post', path: '/v1/volumes', raw: '{}', type: 'application/json; charset=iso-8859-1' }, want: { status: 415, code: 'unsupported_media_type' } }],
   ['oversize body', { given: { method: 'post', path: '/v1/volumes', body: { ...valid, name: 'x'.repeat(70_000) } }, want: { status: 413, code: 'body_too_large' } }],
   ['empty PATCH', { given: { method: 'patch', path: '/v1/volumes/v1', body: {} }, want: { status: 400, pointer: '/body' } }],
   ['PATCH with a string size', { given: { method: 'patch', path: '/v1/volumes/v1', body: { size_gib: 'big' } }, want: { status: 400, pointer: '/body/size_gib' } }],
@@ -77,3 +81,21 @@ for (const [name, { given, want }] of cases) {
     assert.deepEqual(fake.calls(), [], 'no lvm call');
   });
 }
+
+/** A valid value for each path parameter of the contract. */
+const PATH_VALUES: Record<string, string> = { id: 'v1', vg: 'labvg', lv: 'vol-v1', snapshot: 'snap-s1', volume_id: 'v1', host: 'b', operation_id: 'op1' };
+const BODY_METHODS = new Set(['post', 'put', 'patch']);
+
+test('every POST/PUT/PATCH of the contract refuses a non-JSON body with 415 problem+json, before any lvm call', async () => {
+  const operations = listOperations(loadSpec()).filter((op) => BODY_METHODS.has(op.method));
+  assert.ok(operations.some((op) => op.operationId === 'restoreHost'), 'POST /v1/host/restore is among them');
+  for (const op of operations) {
+    const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => PATH_VALUES[name] ?? 'x');
+    const response = await request(app)[op.method as 'post'](path).set(AUTH).set('Content-Type', 'text/plain').send('{"a":1}');
+    const where = `${op.method.toUpperCase()} ${op.path}`;
+    assert.equal(response.status, 415, `${where}: ${JSON.stringify(response.body)}`);
+    assert.equal(response.body.code, 'unsupported_media_type', where);
+    assert.match(String(response.headers['content-type']), /^application\/problem\+json/, where);
+  }
+  assert.deepEqual(fake.calls(), [], 'no lvm call');
+});

@@ -3,40 +3,18 @@
 // happen before any lvm call (shared COW/thin), lock type none, and the mode guards. The real
 // behaviour (lvmlockd, sanlock) is tested in the lab: test/integration/host/.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
-import { pino } from 'pino';
 import request from 'supertest';
-import { validateConfig } from '../../../agent/src/lib/config/load.js';
 import type { AgentConfigInput } from '../../../agent/src/lib/config/schema.js';
-import { HostService } from '../../../agent/src/lib/host/activation.js';
-import { createApp } from '../../../agent/src/lib/http/app.js';
-import { apiHandlers } from '../../../agent/src/lib/http/handlers.js';
-import { hostHandlers } from '../../../agent/src/lib/http/host-handlers.js';
-import { Runner } from '../../../agent/src/lib/lvm/runner.js';
-import { AgentMetrics } from '../../../agent/src/lib/metrics/registry.js';
-import { loadSpec } from '../../../agent/src/lib/openapi/spec.js';
-import { VolumeService } from '../../../agent/src/lib/volumes/service.js';
-import { AUTH, TOKEN } from '../../helpers/agent-app.js';
-import { FAKE_LVM, FakeLvm, MIB, repoRoot } from '../../helpers/fake-lvm.js';
+import { AUTH, testApp } from '../../helpers/agent-app.js';
+import { FakeLvm, MIB } from '../../helpers/fake-lvm.js';
 
-const LOCK_TOOLS = join(repoRoot(), 'test', 'fixtures', 'fake-lock-tools');
 const fake = new FakeLvm();
 after(() => fake.cleanup());
 
+/** A host-mode agent called b, assembled as main.ts assembles it. */
 function hostApp(overrides: Partial<AgentConfigInput> = {}) {
-  const config = validateConfig({
-    mode: 'host', host_name: 'b', tokens: [TOKEN], volume_groups: [{ name: 'labvg' }], lvm: { path: FAKE_LVM, timeout_ms: 10_000 }, log_level: 'silent',
-    host_agent: { lvmlockctl_path: join(LOCK_TOOLS, 'lvmlockctl'), sanlock_path: join(LOCK_TOOLS, 'sanlock') },
-    ...overrides,
-  });
-  const logger = pino({ level: 'silent' });
-  const runner = new Runner({ lvmPath: config.lvm.path, timeoutMs: config.lvm.timeout_ms });
-  const host = config.mode === 'control' ? undefined : new HostService({ config, runner, logger });
-  return createApp({
-    mode: config.mode, tokens: config.tokens, bodyLimitBytes: config.body_limit_bytes, spec: loadSpec(), metrics: new AgentMetrics(), logger,
-    handlers: { ...apiHandlers(new VolumeService({ config, runner, logger })), ...hostHandlers({ mode: config.mode, logger, copyTimeoutMs: 1000, ...(host ? { host } : {}) }) },
-  });
+  return testApp({ mode: 'host', host_name: 'b', volume_groups: [{ name: 'labvg' }], ...overrides }).app;
 }
 
 let app: ReturnType<typeof hostApp>;
@@ -141,4 +119,34 @@ test('each mode refuses the other\'s routes with 403', async () => {
   assert.deepEqual([refusedHost.status, refusedHost.body.code], [403, 'forbidden_in_mode']);
   assert.match(refusedHost.body.detail, /control mode/);
   assert.deepEqual(lvchanges(), []);
+});
+
+test('POST /v1/host/restore with a non-JSON body is a 415 and restores nothing; with no body it runs', async () => {
+  const refused = await request(app).post('/v1/host/restore').set(AUTH).set('Content-Type', 'text/plain').send('now please');
+  assert.deepEqual([refused.status, refused.body.code], [415, 'unsupported_media_type']);
+  assert.match(String(refused.headers['content-type']), /^application\/problem\+json/);
+  assert.deepEqual(fake.calls(), [], 'no lvm call');
+  const restored = await request(app).post('/v1/host/restore').set(AUTH);
+  assert.equal(restored.status, 200, JSON.stringify(restored.body));
+  assert.equal(restored.body.ok, true);
+});
+
+test('concurrent restores run one at a time: each pass starts after the one before it ended', async () => {
+  const recorded = (host: string) => ({ attr: '-wi-------', size: 64 * MIB, tags: [`slvm.att=${host}:rw`] });
+  fake.setState({ labvg: { lvs: { 'vol-r1': recorded('b'), 'vol-a': recorded('a') } } });
+  const replies = await Promise.all([1, 2, 3].map(() => request(app).post('/v1/host/restore').set(AUTH)));
+  for (const reply of replies) {
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.equal(reply.body.ok, true, JSON.stringify(reply.body));
+    assert.deepEqual(reply.body.volumes.map((v: { lv_name: string }) => v.lv_name).sort(), ['vol-r1'], 'only b\'s records');
+  }
+  const spans = replies
+    .map((reply) => ({ start: Date.parse(reply.body.started_at), ms: Math.round(reply.body.seconds * 1000) }))
+    .sort((x, y) => x.start - y.start);
+  for (let i = 1; i < spans.length; i++) {
+    const before = spans[i - 1]!;
+    assert.ok(spans[i]!.start >= before.start + before.ms, `pass ${i} started before pass ${i - 1} ended: ${JSON.stringify(spans)}`);
+  }
+  const activations = lvchanges().map((argv) => argv.at(-1));
+  assert.deepEqual(activations, ['labvg/vol-r1', 'labvg/vol-r1', 'labvg/vol-r1'], 'three whole passes');
 });

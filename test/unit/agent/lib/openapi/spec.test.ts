@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import { apiHandlers } from '../../../../../agent/src/lib/http/handlers.js';
-import { hostHandlers } from '../../../../../agent/src/lib/http/host-handlers.js';
+import { handlerSet, type AgentParts } from '../../../../../agent/src/lib/assemble/handler-set.js';
+import type { AttachmentService } from '../../../../../agent/src/lib/attachments/orchestrator.js';
+import type { HostService } from '../../../../../agent/src/lib/host/activation.js';
+import { ATTACHMENT_OPERATIONS, HOST_OPERATIONS } from '../../../../../agent/src/lib/http/handlers/groups.js';
+import { BUILT_IN_OPERATIONS } from '../../../../../agent/src/lib/http/handlers/types.js';
 import { dereference, listOperations, loadSpec, toExpressPath } from '../../../../../agent/src/lib/openapi/spec.js';
 import type { VolumeService } from '../../../../../agent/src/lib/volumes/service.js';
 
@@ -11,16 +14,25 @@ const operations = listOperations(spec);
 
 test('the document is OpenAPI 3.1', () => assert.match(spec.openapi, /^3\.1\./));
 
-test('operationIds are unique and every API operation has a handler', () => {
+const volumes = {} as VolumeService;
+const attachments = { hosts: {} } as AttachmentService;
+const host = {} as HostService;
+const modes: AgentParts[] = [{ mode: 'control', volumes, attachments }, { mode: 'host', volumes, host }, { mode: 'all', volumes, attachments, host }];
+
+test('operationIds are unique and every mode has exactly one handler per API operation', () => {
   const ids = operations.map((op) => op.operationId);
   assert.equal(new Set(ids).size, ids.length);
-  const handlers = { ...apiHandlers({} as VolumeService), ...hostHandlers({ mode: 'control', logger: pino({ level: 'silent' }), copyTimeoutMs: 1 }) };
-  for (const op of operations) {
-    if (['getHealth', 'getMetrics', 'getOpenApi', 'getDocs', 'getDashboard'].includes(op.operationId)) continue;
-    assert.ok(handlers[op.operationId], `handler for ${op.operationId}`);
+  const needed = ids.filter((id) => !(BUILT_IN_OPERATIONS as readonly string[]).includes(id)).sort();
+  for (const parts of modes) {
+    const handlers = handlerSet(parts, { logger: pino({ level: 'silent' }), copyTimeoutMs: 1 });
+    assert.deepEqual(Object.keys(handlers).sort(), needed, parts.mode);
   }
-  for (const id of Object.keys(handlers)) assert.ok(ids.includes(id), `${id} is in the document`);
-  void pino;
+});
+
+test('the handler groups match the paths: /v1/host/ is the host group, hosts/attachments/migrations the attachment group', () => {
+  const byPrefix = (test: (path: string) => boolean) => operations.filter((op) => test(op.path)).map((op) => op.operationId).sort();
+  assert.deepEqual(byPrefix((path) => /^\/v1\/host(\/|$)/.test(path)), [...HOST_OPERATIONS].sort());
+  assert.deepEqual(byPrefix((path) => /^\/v1\/(hosts|attachments|migrations)(\/|$)/.test(path)), [...ATTACHMENT_OPERATIONS].sort());
 });
 
 test('only the health check and the dashboard page (static, no data: it calls the API with the token) are public', () => {
