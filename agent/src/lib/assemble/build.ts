@@ -9,6 +9,7 @@ import { HostService } from '../host/activation.js';
 import { holderMover, HostRegistry, LocalHostAgent, type HostAgent } from '../hosts/client.js';
 import { createApp } from '../http/app.js';
 import type { HandlerMap } from '../http/handlers/types.js';
+import { Lvm, type WriteObserver } from '../lvm/commands.js';
 import { Runner } from '../lvm/runner.js';
 import { AgentMetrics } from '../metrics/registry.js';
 import { loadSpec, type OpenApiDocument } from '../openapi/spec.js';
@@ -33,6 +34,8 @@ export interface AgentDeps {
   spec?: OpenApiDocument;
   /** Reported by /healthz. */
   version?: string;
+  /** Sees every metadata- or lock-changing lvm command of every service (the test-only fault hook). */
+  onLvmWrite?: WriteObserver;
 }
 
 export interface Agent {
@@ -40,6 +43,8 @@ export interface Agent {
   readonly logger: Logger;
   readonly metrics: AgentMetrics;
   readonly runner: Runner;
+  /** The typed lvm layer the host and attachment services share (writes reach deps.onLvmWrite). */
+  readonly lvm: Lvm;
   readonly parts: AgentParts;
   /** The VolumeService (every mode). */
   readonly volumes: VolumeService;
@@ -64,7 +69,8 @@ export function buildAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
     },
     ...(config.lvm.config ? { lvmConfig: config.lvm.config } : {}),
   });
-  const parts = buildParts(config, { ...deps, logger, metrics, runner });
+  const lvm = new Lvm(runner, deps.onLvmWrite);
+  const parts = buildParts(config, { ...deps, logger, metrics, runner, lvm });
   const handlers = handlerSet(parts, { logger, copyTimeoutMs: config.copy_timeout_ms });
   const app = createApp({
     mode: config.mode,
@@ -78,15 +84,15 @@ export function buildAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   });
   const host = parts.mode === 'control' ? undefined : parts.host;
   const attachments = parts.mode === 'host' ? undefined : parts.attachments;
-  return { config, logger, metrics, runner, parts, volumes: parts.volumes, host, attachments, handlers, app };
+  return { config, logger, metrics, runner, lvm, parts, volumes: parts.volumes, host, attachments, handlers, app };
 }
 
-type Built = AgentDeps & { logger: Logger; metrics: AgentMetrics; runner: Runner };
+type Built = AgentDeps & { logger: Logger; metrics: AgentMetrics; runner: Runner; lvm: Lvm };
 
 /** The services of the configured mode: host mode activates here, control mode orchestrates the hosts,
  *  all mode does both and reaches its own host in-process. */
 function buildParts(config: AgentConfig, deps: Built): AgentParts {
-  const { logger, runner } = deps;
+  const { logger, runner, lvm } = deps;
   const volumesWith = (hostName?: string) => new VolumeService({
     config,
     runner,
@@ -95,18 +101,19 @@ function buildParts(config: AgentConfig, deps: Built): AgentParts {
     ...(deps.tools ? { tools: deps.tools } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.movePollMs !== undefined ? { movePollMs: deps.movePollMs } : {}),
+    ...(deps.onLvmWrite ? { onLvmWrite: deps.onLvmWrite } : {}),
     ...(hostName ? { hostName } : {}),
   });
   if (config.mode === 'host') {
-    return { mode: 'host', volumes: volumesWith(), host: new HostService({ config, runner, logger }) };
+    return { mode: 'host', volumes: volumesWith(), host: new HostService({ config, runner, lvm, logger }) };
   }
 
-  const host = config.mode === 'all' ? new HostService({ config, runner, logger }) : undefined;
+  const host = config.mode === 'all' ? new HostService({ config, runner, lvm, logger }) : undefined;
   const volumes = volumesWith(host?.hostName);
   const local = host ? new LocalHostAgent(host.hostName, host, config.copy_timeout_ms) : undefined;
   const hosts = new HostRegistry(config, local, [...(deps.hostAgents ?? [])]);
   volumes.useHolderMover((name, vg, lv) => holderMover(hosts.get(name), vg, lv));
   const clock = deps.now ? { now: deps.now } : {};
-  const attachments = new AttachmentService({ config, volumes, runner, logger, hosts, ...clock });
+  const attachments = new AttachmentService({ config, volumes, runner, lvm, logger, hosts, ...clock });
   return host ? { mode: 'all', volumes, attachments, host } : { mode: 'control', volumes, attachments };
 }

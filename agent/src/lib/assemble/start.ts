@@ -6,6 +6,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AgentConfig } from '../config/schema.js';
 import { restoreHost } from '../host/restore.js';
+import { faultHookFromEnv, KILL_AFTER_WRITES_ENV } from '../lvm/fault-hook.js';
 import type { VolumeService } from '../volumes/service.js';
 import { buildAgent, type Agent, type AgentDeps } from './build.js';
 
@@ -22,8 +23,16 @@ function splitListen(listen: string): { host: string; port: number } {
 }
 
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
-  const agent = buildAgent(config, deps);
+  // Test-only: SIGKILL after the Nth lvm write of a request (off unless the variable is set).
+  const hook = faultHookFromEnv();
+  const given = deps.onLvmWrite;
+  const onLvmWrite = hook ? (event: Parameters<typeof hook.observer>[0]) => {
+    given?.(event);
+    hook.observer(event);
+  } : given;
+  const agent = buildAgent(config, { ...deps, ...(onLvmWrite ? { onLvmWrite } : {}) });
   const { logger, volumes: service } = agent;
+  if (hook) logger.warn({ [KILL_AFTER_WRITES_ENV]: process.env[KILL_AFTER_WRITES_ENV] }, 'test-only fault hook set');
   const server = config.tls
     ? createHttpsServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, agent.app)
     : createHttpServer(agent.app);
@@ -58,6 +67,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     logger[report.ok ? 'info' : 'error'](summary, 'start-up restore finished');
   }
 
+  // Start-up (reconcile, restore) is over: from here on the fault hook counts a request's writes.
+  hook?.arm();
   const { host: listenHost, port } = splitListen(config.listen);
   try {
     await new Promise<void>((resolve, reject) => {
