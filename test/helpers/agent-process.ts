@@ -96,13 +96,38 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   };
 }
 
+/** The parts of API objects these tests read. */
+export interface ApiVolume {
+  id: string;
+  lv_name: string;
+  type: string;
+  status: string;
+  size_bytes: number;
+  pvs: string[];
+  attachments: { host: string }[];
+}
+export interface ApiOperation {
+  id: string;
+  kind: string;
+  state: string;
+  volume_id: string;
+  error: { status: number } | null;
+}
+/** A response body: a list, an object or a problem (fields as the API documents them). */
+export interface ApiBody {
+  items: (ApiVolume & ApiOperation)[];
+  code?: string;
+  detail?: string;
+  id?: string;
+}
+
 /** A JSON call with the token; the body parsed when there is one. */
-export async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: ApiBody }> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${PROCESS_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as ApiBody };
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { encodeTags } from '../../../agent/src/lib/lvm/tags.js';
-import { call, startAgentProcess, type AgentProcess } from '../../helpers/agent-process.js';
+import { call, startAgentProcess, type AgentProcess, type ApiOperation, type ApiVolume } from '../../helpers/agent-process.js';
 import { FakeLvm, GIB, type FakeLv } from '../../helpers/fake-lvm.js';
 
 const VOLUMES = 10;
@@ -66,8 +66,8 @@ test('120 concurrent mixed requests: attached volumes are never removed, outcome
     assert.ok(Date.now() < deadline, 'operations still running after 120 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const volumes = new Map<string, any>((await call(agent.url, 'GET', '/v1/volumes?refresh=true')).body.items.map((v: any) => [v.id, v]));
-  const operations: any[] = (await call(agent.url, 'GET', '/v1/operations')).body.items;
+  const volumes = new Map<string, ApiVolume>((await call(agent.url, 'GET', '/v1/volumes?refresh=true')).body.items.map((v) => [v.id, v]));
+  const operations: ApiOperation[] = (await call(agent.url, 'GET', '/v1/operations')).body.items;
   const accepted = (id: string, kind: Kind) => sent.filter((s) => s.id === id && s.kind === kind && s.status < 300);
 
   for (let i = 0; i < VOLUMES; i += 1) {
@@ -77,7 +77,7 @@ test('120 concurrent mixed requests: attached volumes are never removed, outcome
     const attachedOnce = accepted(id, 'attach').length > 0;
     const detachedOnce = accepted(id, 'detach').length > 0;
     if (attachedOnce && !volume) assert.ok(detachedOnce, `${id}: attached, never detached, and yet removed (${history})`);
-    if (attachedOnce && !detachedOnce) assert.deepEqual(volume?.attachments.map((a: any) => a.host), ['a'], `${id}: attachment record lost (${history})`);
+    if (attachedOnce && !detachedOnce) assert.deepEqual(volume?.attachments.map((a) => a.host), ['a'], `${id}: attachment record lost (${history})`);
     if (volume?.attachments.length) assert.equal(fake.locks('labvg', volume.lv_name).a, 'ex', `${id}: attached to a but not held there`);
     const deleted = accepted(id, 'delete').length > 0;
     assert.equal(!volume, deleted, `${id}: ${deleted ? 'delete accepted but the volume exists' : 'gone without an accepted delete'}`);
