@@ -16,7 +16,8 @@ const vg = () => [
   lv('vol-t2', 'Vwi---tz--', { pool_lv: 'pool0' }),
 ];
 
-const activations: [string, { given: { lv: string; request: ActivateRequest }; want: { calls: unknown[][]; access: string } }][] = [
+type ActivationCase = { given: { lv: string; request: ActivateRequest }; want: { calls: unknown[][]; access: string } };
+const activations: [string, ActivationCase][] = [
   ['inactive, read-write: one plain activation', {
     given: { lv: 'vol-x', request: { lock: 'exclusive' } },
     want: { calls: [['activate', 'labvg', ['vol-x'], 'local', { readOnly: false }]], access: 'rw' },
@@ -28,7 +29,10 @@ const activations: [string, { given: { lv: string; request: ActivateRequest }; w
   ['already active: refreshed first (the control node may have changed it), then activated', {
     given: { lv: 'vol-on', request: { lock: 'exclusive', access: 'ro' } },
     want: {
-      calls: [['refresh', 'labvg', 'vol-on', { readOnly: true }], ['activate', 'labvg', ['vol-on'], 'local', { readOnly: true }]],
+      calls: [
+        ['refresh', 'labvg', 'vol-on', { readOnly: true }],
+        ['activate', 'labvg', ['vol-on'], 'local', { readOnly: true }],
+      ],
       access: 'ro',
     },
   }],
@@ -48,7 +52,10 @@ const refusals: [string, { given: (lvm: StandInLvm) => Promise<unknown>; want: s
     given: (lvm) => hostWith(lvm).activate('labvg', 'vol-t2', { lock: 'shared' }), want: 'shared_activation_refused',
   }],
   ['deactivation of an open LV', { given: (lvm) => hostWith(lvm).deactivate('labvg', 'vol-open'), want: 'in_use' }],
-  ['an LV that does not exist', { given: (lvm) => hostWith(lvm).activate('labvg', 'vol-none', { lock: 'exclusive' }), want: 'not_found' }],
+  ['an LV that does not exist', {
+    given: (lvm) => hostWith(lvm).activate('labvg', 'vol-none', { lock: 'exclusive' }),
+    want: 'not_found',
+  }],
 ];
 for (const [name, { given, want }] of refusals) {
   test(`HostService refuses ${name}, with no lvm change`, async () => {
@@ -81,8 +88,14 @@ test('HostService.deactivate keeps the pool while another thin LV of it is activ
 });
 
 const refreshes: [string, { given: string; want: unknown[][] }][] = [
-  ['a read-only activation stays read-only', { given: 'vol-ro', want: [['refresh', 'labvg', 'vol-ro', { readOnly: true }]] }],
-  ['a read-write activation stays read-write', { given: 'vol-on', want: [['refresh', 'labvg', 'vol-on', { readOnly: false }]] }],
+  ['a read-only activation stays read-only', {
+    given: 'vol-ro',
+    want: [['refresh', 'labvg', 'vol-ro', { readOnly: true }]],
+  }],
+  ['a read-write activation stays read-write', {
+    given: 'vol-on',
+    want: [['refresh', 'labvg', 'vol-on', { readOnly: false }]],
+  }],
   ['an LV not active here is left alone', { given: 'vol-x', want: [] }],
 ];
 for (const [name, { given, want }] of refreshes) {

@@ -22,11 +22,14 @@ const vg = () => [
 ];
 
 const cases: [string, { given: (host: HostService) => Promise<unknown>; want: unknown[][] }][] = [
-  ['extend: grows', { given: (host) => extendHeld(host, 'labvg', 'vol-a', 128), want: [['extend', 'labvg', 'vol-a', 128]] }],
+  ['extend: grows', {
+    given: (host) => extendHeld(host, 'labvg', 'vol-a', 128),
+    want: [['extend', 'labvg', 'vol-a', 128]],
+  }],
   ['extend to the same size: nothing', { given: (host) => extendHeld(host, 'labvg', 'vol-a', 64), want: [] }],
   ['COW snapshot of a thick LV: COW store as big as the origin by default', {
-    given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-a', { snapshot_lv_name: 'snap-n', tags: ['slvm.name=n'] }),
-    want: [['createCowSnapshot', { vg: 'labvg', origin: 'vol-a', name: 'snap-n', tags: ['slvm.name=n'], cowBytes: 64 }]],
+    given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-a', { snapshot_lv_name: 'snap-n', tags: ['t'] }),
+    want: [['createCowSnapshot', { vg: 'labvg', origin: 'vol-a', name: 'snap-n', tags: ['t'], cowBytes: 64 }]],
   }],
   ['COW snapshot with its own COW size', {
     given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-a', { snapshot_lv_name: 'snap-n', cow_size_bytes: 16 }),
@@ -36,7 +39,10 @@ const cases: [string, { given: (host: HostService) => Promise<unknown>; want: un
     given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-t', { snapshot_lv_name: 'snap-n' }),
     want: [['createThinSnapshot', { vg: 'labvg', origin: 'vol-t', name: 'snap-n', tags: [], activatable: false }]],
   }],
-  ['snapshot removal', { given: (host) => deleteSnapshotOfHeld(host, 'labvg', 'vol-a', 'snap-c'), want: [['remove', 'labvg', ['snap-c']]] }],
+  ['snapshot removal', {
+    given: (host) => deleteSnapshotOfHeld(host, 'labvg', 'vol-a', 'snap-c'),
+    want: [['remove', 'labvg', ['snap-c']]],
+  }],
   ['COW revert: the merge starts at once and is waited for', {
     given: (host) => revertHeld(host, 'labvg', 'vol-a', 'snap-c', 5000),
     want: [['merge', 'labvg', 'snap-c', { wait: true, timeoutMs: 5000 }]],
@@ -76,9 +82,13 @@ const refusals: [string, { given: (host: HostService) => Promise<unknown>; want:
     want: 'not_applicable',
   }],
   ['a snapshot name that is taken', {
-    given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-a', { snapshot_lv_name: 'snap-c' }), want: 'already_exists',
+    given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-a', { snapshot_lv_name: 'snap-c' }),
+    want: 'already_exists',
   }],
-  ['removing a snapshot of another LV', { given: (host) => deleteSnapshotOfHeld(host, 'labvg', 'vol-t', 'snap-c'), want: 'not_found' }],
+  ['removing a snapshot of another LV', {
+    given: (host) => deleteSnapshotOfHeld(host, 'labvg', 'vol-t', 'snap-c'),
+    want: 'not_found',
+  }],
 ];
 for (const [name, { given, want }] of refusals) {
   test(`holder op refuses ${name}, with no lvm change`, async () => {

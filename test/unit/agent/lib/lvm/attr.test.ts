@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isActiveHere, isOpenHere, lvKind, parseLvAttr, type LvAttr } from '../../../../../agent/src/lib/lvm/attr.js';
 
-const base: LvAttr = { kind: 'linear', access: 'rw', active: false, open: false, invalid: false, skipActivation: false };
+const base: LvAttr = {
+  kind: 'linear', access: 'rw', active: false, open: false, invalid: false, skipActivation: false,
+};
 
 const cases: [string, { given: string; want: LvAttr }][] = [
   ['linear, inactive', { given: '-wi-------', want: base }],
@@ -17,7 +19,10 @@ const cases: [string, { given: string; want: LvAttr }][] = [
   ['merging snapshot', { given: 'Swi-a-s---', want: { ...base, kind: 'merging-snapshot', active: true } }],
   ['thin pool', { given: 'twi---tz--', want: { ...base, kind: 'thin-pool' } }],
   ['thin volume', { given: 'Vwi---tz--', want: { ...base, kind: 'thin' } }],
-  ['thin snapshot with the activation-skip flag (k)', { given: 'Vwi---tz-k', want: { ...base, kind: 'thin', skipActivation: true } }],
+  ['thin snapshot with the activation-skip flag (k)', {
+    given: 'Vwi---tz-k',
+    want: { ...base, kind: 'thin', skipActivation: true },
+  }],
   ['raid (a type the agent does not make)', { given: 'rwi-a-r---', want: { ...base, kind: 'other', active: true } }],
   ['suspended (s in the state column) is not active', { given: '-wi-s-----', want: base }],
 ];

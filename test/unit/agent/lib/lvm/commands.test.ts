@@ -28,7 +28,8 @@ chmodSync(LVM, 0o755);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function calls(): { argv: string[]; lcAll: string }[] {
-  return readFileSync(LOG, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { argv: string[]; lcAll: string });
+  const lines = readFileSync(LOG, 'utf8').split('\n').filter(Boolean);
+  return lines.map((line) => JSON.parse(line) as { argv: string[]; lcAll: string });
 }
 
 beforeEach(() => {
@@ -79,20 +80,32 @@ const cases: [string, { given: (lvm: Lvm) => Promise<unknown>; want: string[][] 
       '--addtag', 'slvm.name=t', 'labvg']],
   }],
   ['createThinSnapshot activatable (a clone): -kn', {
-    given: (lvm) => lvm.createThinSnapshot({ vg: 'labvg', origin: 'vol-t', name: 'vol-c', tags: [], activatable: true }),
+    given: (lvm) => lvm.createThinSnapshot({ vg: 'labvg', origin: 'vol-t', name: 'vol-c', tags: [],
+      activatable: true }),
     want: [['lvcreate', '-y', '-an', '-kn', '-s', '-n', 'vol-c', 'labvg/vol-t']],
   }],
   ['createThinSnapshot not activatable (a snapshot): keeps the skip flag', {
-    given: (lvm) => lvm.createThinSnapshot({ vg: 'labvg', origin: 'vol-t', name: 'snap-s', tags: ['x'], activatable: false }),
+    given: (lvm) => lvm.createThinSnapshot({ vg: 'labvg', origin: 'vol-t', name: 'snap-s', tags: ['x'],
+      activatable: false }),
     want: [['lvcreate', '-y', '-an', '-s', '-n', 'snap-s', '--addtag', 'x', 'labvg/vol-t']],
   }],
   ['createCowSnapshot: COW store size', {
-    given: (lvm) => lvm.createCowSnapshot({ vg: 'labvg', origin: 'vol-a', name: 'snap-s', tags: ['x'], cowBytes: 4096 }),
+    given: (lvm) => lvm.createCowSnapshot({ vg: 'labvg', origin: 'vol-a', name: 'snap-s', tags: ['x'],
+      cowBytes: 4096 }),
     want: [['lvcreate', '-y', '-s', '-n', 'snap-s', '--addtag', 'x', '-L', '4096b', 'labvg/vol-a']],
   }],
-  ['activate exclusive', { given: (lvm) => lvm.activate('labvg', ['vol-a'], 'exclusive'), want: [['lvchange', '-aey', 'labvg/vol-a']] }],
-  ['activate shared', { given: (lvm) => lvm.activate('labvg', ['vol-a'], 'shared'), want: [['lvchange', '-asy', 'labvg/vol-a']] }],
-  ['activate local (no lvmlockd)', { given: (lvm) => lvm.activate('labvg', ['vol-a'], 'local'), want: [['lvchange', '-ay', 'labvg/vol-a']] }],
+  ['activate exclusive', {
+    given: (lvm) => lvm.activate('labvg', ['vol-a'], 'exclusive'),
+    want: [['lvchange', '-aey', 'labvg/vol-a']],
+  }],
+  ['activate shared', {
+    given: (lvm) => lvm.activate('labvg', ['vol-a'], 'shared'),
+    want: [['lvchange', '-asy', 'labvg/vol-a']],
+  }],
+  ['activate local (no lvmlockd)', {
+    given: (lvm) => lvm.activate('labvg', ['vol-a'], 'local'),
+    want: [['lvchange', '-ay', 'labvg/vol-a']],
+  }],
   ['activate several in one command', {
     given: (lvm) => lvm.activate('labvg', ['vol-a', 'vol-b'], 'exclusive'),
     want: [['lvchange', '-aey', 'labvg/vol-a', 'labvg/vol-b']],
@@ -107,7 +120,10 @@ const cases: [string, { given: (lvm: Lvm) => Promise<unknown>; want: string[][] 
       'labvg/vol-a', 'labvg/vol-b']],
   }],
   ['activate nothing: no command', { given: (lvm) => lvm.activate('labvg', [], 'exclusive'), want: [] }],
-  ['deactivate', { given: (lvm) => lvm.deactivate('labvg', ['vol-a', 'pool0']), want: [['lvchange', '-an', 'labvg/vol-a', 'labvg/pool0']] }],
+  ['deactivate', {
+    given: (lvm) => lvm.deactivate('labvg', ['vol-a', 'pool0']),
+    want: [['lvchange', '-an', 'labvg/vol-a', 'labvg/pool0']],
+  }],
   ['deactivate nothing: no command', { given: (lvm) => lvm.deactivate('labvg', []), want: [] }],
   ['refresh', { given: (lvm) => lvm.refresh('labvg', 'vol-a'), want: [['lvchange', '--refresh', 'labvg/vol-a']] }],
   ['refresh read-only', {
@@ -117,22 +133,37 @@ const cases: [string, { given: (lvm: Lvm) => Promise<unknown>; want: string[][] 
   ['lockStart', { given: (lvm) => lvm.lockStart('labvg'), want: [['vgchange', '--lock-start', 'labvg']] }],
   ['lockStop', { given: (lvm) => lvm.lockStop('labvg'), want: [['vgchange', '--lock-stop', 'labvg']] }],
   ['changeTags: removals, then additions, in one command', {
-    given: (lvm) => lvm.changeTags('labvg', 'vol-a', { add: ['slvm.att=b:rw'], remove: ['slvm.creating', 'slvm.op=1'] }),
-    want: [['lvchange', '--deltag', 'slvm.creating', '--deltag', 'slvm.op=1', '--addtag', 'slvm.att=b:rw', 'labvg/vol-a']],
+    given: (lvm) => lvm.changeTags('labvg', 'vol-a', {
+      add: ['slvm.att=b:rw'], remove: ['slvm.creating', 'slvm.op=1'],
+    }),
+    want: [['lvchange', '--deltag', 'slvm.creating', '--deltag', 'slvm.op=1', '--addtag', 'slvm.att=b:rw',
+      'labvg/vol-a']],
   }],
   ['changeTags with auto-activation off (adoption)', {
     given: (lvm) => lvm.changeTags('labvg', 'vol-a', { add: ['slvm.name=a'], autoactivation: false }),
     want: [['lvchange', '--setautoactivation', 'n', '--addtag', 'slvm.name=a', 'labvg/vol-a']],
   }],
   ['changeTags with nothing to change: no command', { given: (lvm) => lvm.changeTags('labvg', 'vol-a', {}), want: [] }],
-  ['rename', { given: (lvm) => lvm.rename('labvg', 'vol-a', 'del-a'), want: [['lvrename', 'labvg', 'vol-a', 'del-a']] }],
-  ['extend', { given: (lvm) => lvm.extend('labvg', 'vol-a', 8192), want: [['lvextend', '-L', '8192b', 'labvg/vol-a']] }],
-  ['merge: starts the merge', { given: (lvm) => lvm.merge('labvg', 'snap-s'), want: [['lvconvert', '--merge', 'labvg/snap-s']] }],
+  ['rename', {
+    given: (lvm) => lvm.rename('labvg', 'vol-a', 'del-a'),
+    want: [['lvrename', 'labvg', 'vol-a', 'del-a']],
+  }],
+  ['extend', {
+    given: (lvm) => lvm.extend('labvg', 'vol-a', 8192),
+    want: [['lvextend', '-L', '8192b', 'labvg/vol-a']],
+  }],
+  ['merge: starts the merge', {
+    given: (lvm) => lvm.merge('labvg', 'snap-s'),
+    want: [['lvconvert', '--merge', 'labvg/snap-s']],
+  }],
   ['merge and wait: polls every second', {
     given: (lvm) => lvm.merge('labvg', 'snap-s', { wait: true }),
     want: [['lvconvert', '--merge', '-i', '1', 'labvg/snap-s']],
   }],
-  ['remove', { given: (lvm) => lvm.remove('labvg', ['vol-a', 'snap-s']), want: [['lvremove', '-y', 'labvg/vol-a', 'labvg/snap-s']] }],
+  ['remove', {
+    given: (lvm) => lvm.remove('labvg', ['vol-a', 'snap-s']),
+    want: [['lvremove', '-y', 'labvg/vol-a', 'labvg/snap-s']],
+  }],
   ['remove nothing: no command', { given: (lvm) => lvm.remove('labvg', []), want: [] }],
   ['pvmove: background, 2 s poll, the LV named, onto a target', {
     given: (lvm) => lvm.pvmove('labvg', 'vol-a', { from: '/dev/vda', to: '/dev/vdb' }),
@@ -168,15 +199,16 @@ test('every command runs with LC_ALL=C whatever the agent was started with', asy
 test('read-only activation merges its config with the runner\'s into the one --config lvm accepts', async () => {
   const lvm = new Lvm(new Runner({ lvmPath: LVM, lvmConfig: 'devices { filter = [ "a|/dev/vd.*|" ] }' }));
   await lvm.activate('labvg', ['vol-a'], 'exclusive', { readOnly: true });
-  assert.deepEqual(calls()[0]!.argv, ['lvchange', '--config', `devices { filter = [ "a|/dev/vd.*|" ] } ${RO}`, '-aey', 'labvg/vol-a']);
+  const config = `devices { filter = [ "a|/dev/vd.*|" ] } ${RO}`;
+  assert.deepEqual(calls()[0]!.argv, ['lvchange', '--config', config, '-aey', 'labvg/vol-a']);
   assert.equal(readOnlyConfig('labvg', ['vol-a']), RO);
 });
 
 test('reports are parsed: vgReport splits the VG fields from the LV rows', async () => {
   const row = {
-    vg_name: 'labvg', lv_name: 'vol-a', lv_uuid: 'u1', lv_attr: '-wi-a-----', lv_size: '4096', origin: '', origin_size: '',
-    pool_lv: '', data_percent: '', metadata_percent: '', lv_tags: 'slvm.name=a', lv_time: '', devices: '/dev/vda(0)',
-    move_pv: '', copy_percent: '', vg_uuid: 'v1', vg_attr: 'wz--ns', vg_size: '8192', vg_free: '4096',
+    vg_name: 'labvg', lv_name: 'vol-a', lv_uuid: 'u1', lv_attr: '-wi-a-----', lv_size: '4096', origin: '',
+    origin_size: '', pool_lv: '', data_percent: '', metadata_percent: '', lv_tags: 'slvm.name=a', lv_time: '',
+    devices: '/dev/vda(0)', move_pv: '', copy_percent: '', vg_uuid: 'v1', vg_attr: 'wz--ns', vg_size: '8192', vg_free: '4096',
     vg_extent_size: '4096', pv_count: '2', lv_count: '1', vg_lock_type: 'sanlock', vg_mda_free: '1', vg_mda_size: '2',
   };
   process.env.RECORD_REPORT = JSON.stringify({ report: [{ lv: [row] }] });
@@ -190,7 +222,10 @@ test('reports are parsed: vgReport splits the VG fields from the LV rows', async
 });
 
 const failures: [string, { given: (lvm: Lvm) => Promise<unknown>; want: { sub: string; argv: string[] } }][] = [
-  ['a write', { given: (lvm) => lvm.remove('labvg', ['vol-a']), want: { sub: 'lvremove', argv: ['lvremove', '-y', 'labvg/vol-a'] } }],
+  ['a write', {
+    given: (lvm) => lvm.remove('labvg', ['vol-a']),
+    want: { sub: 'lvremove', argv: ['lvremove', '-y', 'labvg/vol-a'] },
+  }],
   ['an activation', {
     given: (lvm) => lvm.activate('labvg', ['vol-a'], 'exclusive'),
     want: { sub: 'lvchange', argv: ['lvchange', '-aey', 'labvg/vol-a'] },
@@ -204,7 +239,8 @@ for (const [name, { given, want }] of failures) {
       assert.ok(error instanceof AgentError, `not an AgentError: ${String(error)}`);
       assert.equal(error.code, 'locked_by_other_host');
       assert.equal(error.message, 'LV locked by other host: labvg/vol-a');
-      assert.deepEqual(error.lvm, { exit_code: 5, stderr: 'LV locked by other host: labvg/vol-a', command: [LVM, ...want.argv] });
+      const stderr = 'LV locked by other host: labvg/vol-a';
+      assert.deepEqual(error.lvm, { exit_code: 5, stderr, command: [LVM, ...want.argv] });
       return true;
     });
   });

@@ -27,7 +27,8 @@ const bad: [string, { given: string }][] = [
 ];
 for (const [name, { given }] of bad) {
   test(`faultHookFromEnv: ${name} is refused`, () => {
-    assert.throws(() => faultHookFromEnv({ [KILL_AFTER_WRITES_ENV]: given }, never), new RegExp(`${KILL_AFTER_WRITES_ENV} must be a positive integer, not ${given}`));
+    const want = new RegExp(`${KILL_AFTER_WRITES_ENV} must be a positive integer, not ${given}`);
+    assert.throws(() => faultHookFromEnv({ [KILL_AFTER_WRITES_ENV]: given }, never), want);
   });
 }
 

@@ -30,11 +30,13 @@ export function findOffences(fileName: string, source: string): Finding[] {
   };
   const isLvAttr = (node: ts.Expression) => ts.isPropertyAccessExpression(node) && node.name.text === 'lv_attr';
   const visit = (node: ts.Node): void => {
-    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && SUBCOMMANDS.has(node.text)) add('subcommand', node);
+    const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
+    if (literal && SUBCOMMANDS.has(node.text)) add('subcommand', node);
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const { name, expression } = node.expression;
       const receiver = expression.getText(file).replace(/[!?\s]/g, '');
-      if ((name.text === 'lvm' || name.text === 'report') && /(^|\.)runner$/i.test(receiver)) add('runner', node.expression);
+      const lvmCall = name.text === 'lvm' || name.text === 'report';
+      if (lvmCall && /(^|\.)runner$/i.test(receiver)) add('runner', node.expression);
       if (isLvAttr(expression)) add('lv_attr', node.expression);
     }
     if (ts.isElementAccessExpression(node) && isLvAttr(node.expression)) add('lv_attr', node);
@@ -46,7 +48,10 @@ export function findOffences(fileName: string, source: string): Finding[] {
 
 const scannerCases: [string, { given: string; want: Pick<Finding, 'rule' | 'line'>[] }][] = [
   ['argv with a subcommand', { given: "run('lvcreate', ['-y']);", want: [{ rule: 'subcommand', line: 1 }] }],
-  ['a subcommand in a template without substitutions', { given: 'const s = `vgs`;', want: [{ rule: 'subcommand', line: 1 }] }],
+  ['a subcommand in a template without substitutions', {
+    given: 'const s = `vgs`;',
+    want: [{ rule: 'subcommand', line: 1 }],
+  }],
   ['a comment or a longer message is fine', {
     given: "// lvchange -aey here\n/* 'lvremove' */\nthrow new Error('lvchange reported success but x');",
     want: [],
@@ -55,7 +60,10 @@ const scannerCases: [string, { given: string; want: Pick<Finding, 'rule' | 'line
     given: 'runner.lvm(a, b);\nthis.runner.report(k);\noptions.runner!.lvm(x);',
     want: [{ rule: 'runner', line: 1 }, { rule: 'runner', line: 2 }, { rule: 'runner', line: 3 }],
   }],
-  ['the Lvm layer and other runner methods are fine', { given: 'this.lvm.activate(vg, [lv]);\nrunner.command(dd, []);', want: [] }],
+  ['the Lvm layer and other runner methods are fine', {
+    given: 'this.lvm.activate(vg, [lv]);\nrunner.command(dd, []);',
+    want: [],
+  }],
   ['lv_attr by position, or through a string method', {
     given: "if (lv.lv_attr[4] === 'a') x();\nrow.lv_attr.charAt(0);",
     want: [{ rule: 'lv_attr', line: 1 }, { rule: 'lv_attr', line: 2 }],
@@ -80,11 +88,16 @@ const root = repoRoot();
 const lvmDir = join(root, 'agent', 'src', 'lib', 'lvm');
 const scanned = sources(join(root, 'agent', 'src')).filter((path) => !path.startsWith(lvmDir + '/'));
 const findings = scanned.flatMap((path) =>
-  findOffences(path, readFileSync(path, 'utf8')).map((finding) => ({ ...finding, where: `${relative(root, path)}:${finding.line}` })),
+  findOffences(path, readFileSync(path, 'utf8')).map((finding) => ({
+    ...finding, where: `${relative(root, path)}:${finding.line}`,
+  })),
 );
 
 const rules: [string, { given: Rule; want: string }][] = [
-  ['no lvm subcommand is spelled as a string literal', { given: 'subcommand', want: 'build argv only in agent/src/lib/lvm/commands.ts' }],
+  ['no lvm subcommand is spelled as a string literal', {
+    given: 'subcommand',
+    want: 'build argv only in agent/src/lib/lvm/commands.ts',
+  }],
   ['no runner.lvm( or runner.report( call', { given: 'runner', want: 'call an Lvm method (lvm/commands.ts) instead' }],
   ['no lv_attr indexed by position', { given: 'lv_attr', want: 'decode it with parseLvAttr/lvKind (lvm/attr.ts)' }],
 ];
@@ -92,6 +105,7 @@ for (const [name, { given, want }] of rules) {
   test(`outside agent/src/lib/lvm/: ${name}`, () => {
     assert.ok(scanned.length > 20, `only ${scanned.length} source files found under agent/src`);
     const offenders = findings.filter((finding) => finding.rule === given);
-    assert.equal(offenders.length, 0, `${offenders.length} offender(s); ${want}:\n${offenders.map((o) => `  ${o.where}: ${o.text}`).join('\n')}`);
+    const list = offenders.map((o) => `  ${o.where}: ${o.text}`).join('\n');
+    assert.equal(offenders.length, 0, `${offenders.length} offender(s); ${want}:\n${list}`);
   });
 }
