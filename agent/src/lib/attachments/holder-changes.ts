@@ -111,7 +111,9 @@ export class HolderChanges {
       }
       const thin = ctx.volume.type === 'thin';
       if (thin && body.cow_size_gib !== undefined) throw new AgentError('not_applicable', 'cow_size_gib applies to snapshots of thick volumes only', { errors: [{ pointer: '/body/cow_size_gib', message: 'thick volumes only' }] });
-      const vgRow = (await this.deps.volumes.cacheFor(ctx.vg).read()).vg;
+      const vgState = await this.deps.volumes.cacheFor(ctx.vg).read();
+      this.deps.volumes.context.checkNameFree(vgState, 'snapshot', body.name);
+      const vgRow = vgState.vg;
       const cow = thin ? undefined : roundUp(body.cow_size_gib === undefined ? ctx.lv.lv_size : gibToBytes(body.cow_size_gib), vgRow.vg_extent_size);
       if (cow !== undefined && cow > vgRow.vg_free) throw new AgentError('insufficient_space', `the snapshot COW store needs ${cow} bytes; volume group ${ctx.vg} has ${vgRow.vg_free} bytes free`);
       const tags = encodeTags({ name: body.name, createdAt: this.deps.now().toISOString(), source: `volume:${body.volume_id}`, requestHash: hash });
