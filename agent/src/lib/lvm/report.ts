@@ -123,10 +123,6 @@ export function movingThrough(devices: string): string | undefined {
   return /(?:^|,)\s*(pvmove\d+)\(\d+\)/.exec(devices)?.[1];
 }
 
-// lvKind moved to attr.ts (lv_attr decoded once); re-exported here until volumes/service.ts imports it
-// from there.
-export { lvKind } from './attr.js';
-
 /** lv_time as printed with LC_ALL=C ("2026-11-22 05:07:00 +0000") to ISO 8601, or null. */
 export function lvTimeToIso(value: string): string | null {
   const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$/.exec(value.trim());

@@ -47,7 +47,7 @@ export interface WorkOptions {
 export { pvmoveArgs } from '../lvm/commands.js';
 
 /** Reads an LV's move state from `lvs -a` (the hidden pvmove LV carries the copy percent). A bare
- *  Runner is still accepted (volumes/service.ts passes one until it holds an Lvm). */
+ *  Runner is accepted too (a report only: test stand-ins of a host agent read through their own). */
 export async function readMoveStatus(source: Lvm | Runner, vg: string, lv: string): Promise<MoveStatus | undefined> {
   const rows = await lvmOf(source).lvs(vg, { all: true });
   const row = rows.find((candidate) => candidate.lv_name === lv);
@@ -62,9 +62,9 @@ export async function readMoveStatus(source: Lvm | Runner, vg: string, lv: strin
   };
 }
 
-/** The mover for an LV active on this agent's own host. */
-export function localMover(source: Lvm | Runner, vg: string, lv: string): PvMover {
-  const lvm = lvmOf(source);
+/** The mover for an LV active on this agent's own host (through the agent's Lvm, so its write
+ *  observer sees the pvmove). */
+export function localMover(lvm: Lvm, vg: string, lv: string): PvMover {
   return {
     start: (spec) => lvm.pvmove(vg, lv, spec),
     status: async () => {

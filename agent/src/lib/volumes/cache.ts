@@ -3,9 +3,8 @@
 // TTL (changes made out of band show up), and on ?refresh=true. A re-read that started before a mutation finished is
 // never stored, so a volume the agent just deleted cannot come back from a stale report.
 import { AgentError } from '../errors.js';
-import { lvmOf, type Lvm } from '../lvm/commands.js';
+import type { Lvm } from '../lvm/commands.js';
 import type { LvRow, VgRow } from '../lvm/report.js';
-import type { Runner } from '../lvm/runner.js';
 
 export interface VgSnapshot {
   vg: VgRow;
@@ -22,17 +21,14 @@ export class VgCache {
   private generation = 0;
   private inflight: { generation: number; promise: Promise<VgSnapshot> } | undefined;
   private mutations = 0;
-  private readonly lvm: Lvm;
 
-  /** `source`: the agent's Lvm (a bare Runner is still accepted: volumes/service.ts passes one). */
+  /** `lvm`: the agent's one Lvm (its reports: vgReport, vgs). */
   constructor(
     readonly vgName: string,
-    source: Lvm | Runner,
+    private readonly lvm: Lvm,
     private readonly ttlMs: number,
     private readonly onRead: (hit: boolean) => void = () => {},
-  ) {
-    this.lvm = lvmOf(source);
-  }
+  ) {}
 
   /** The VG as cached (`anyAge`: whatever is cached, for writers). Within the TTL: the cache. Older (up to STALE_FACTOR x TTL): the cache, and a
    *  re-read starts in the background, so a read never waits for lvm in normal operation. Older

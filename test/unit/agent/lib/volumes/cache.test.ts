@@ -128,8 +128,3 @@ test('a missing VG is a not_found naming the VG, with the lvm details kept', asy
     return true;
   });
 });
-
-test('a bare Runner is still accepted (volumes/service.ts until it passes the Lvm)', async () => {
-  const cache = new VgCache('labvg', new Runner({ lvmPath: '/nonexistent/lvm' }), 60_000);
-  await assert.rejects(cache.read(), (error: unknown) => error instanceof AgentError && error.lvm?.exit_code === null);
-});
