@@ -126,3 +126,16 @@ test('create contract: a rename onto a taken name is an error on name with the i
   assert.match(errs[0]!.detail ?? '', /terraform import shared_lvm_volume\.data e0e0e0e0-0000-4000-8000-000000000003/);
   assert.equal(r.state?.name, 'old', 'the prior state stands');
 });
+
+test('create contract: a refused connection (nothing sent) records nothing', async () => {
+  const closed = new StandInAgent();
+  await closed.start();
+  const endpoint = closed.url;
+  closed.close(); // nothing listens on that port any more
+  const r = await (await providerFor(endpoint, [volumeResource])).apply(volumeResource, null, volumePlan);
+  const errs = errors(r);
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!.summary ?? '', /cannot reach the shared-lvm agent/);
+  assert.doesNotMatch(errs[0]!.detail ?? '', /tainted/);
+  assert.equal(r.state, null);
+});
