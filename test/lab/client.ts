@@ -225,6 +225,15 @@ export async function labSectorProblems(): Promise<string[]> {
   return problems;
 }
 
+/** labIsUp asked up to three times, 3 s apart: under load one 5 s probe of a guest can miss. */
+async function labAnswers(): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    if (await labIsUp()) return true;
+    if (attempt === 3) return false;
+    await sleep(3000);
+  }
+}
+
 function notOurs(owner: string | undefined): string {
   return `the running lab was started from ${owner ?? 'another checkout'}, not from ${projectDir}: another run may be`
     + ` using it, and its guests would see this checkout only through a cached share. Stop it from its checkout`
@@ -234,10 +243,8 @@ function notOurs(owner: string | undefined): string {
 /** For test suites: the lab is up, was booted from this checkout, and has SAN-like sectors. Never starts or
  *  restarts it: `make test` / `make lab-up` do, once per run. */
 export async function requireLab(what = 'the lab tests'): Promise<void> {
-  // labIsUp probes each guest with a 5 s timeout: under load one probe can miss, so ask three times.
-  for (let attempt = 1; !(await labIsUp()); attempt++) {
-    if (attempt === 3) throw new LabError(`the lab is not up: run \`make lab-up\` (make test does it) before ${what}`);
-    await sleep(3000);
+  if (!(await labAnswers())) {
+    throw new LabError(`the lab is not up: run \`make lab-up\` (make test does it) before ${what}`);
   }
   const owner = labOwner();
   if (owner !== projectDir) throw new LabError(`${what}: ${notOurs(owner)}`);
@@ -259,7 +266,7 @@ export async function labUp(opts: UpOptions = {}): Promise<void> {
     if (owner !== projectDir) {
       if (process.env[LAB_TAKEOVER_ENV] !== '1') throw new LabError(notOurs(owner));
       log(`${LAB_TAKEOVER_ENV}=1: restarting the lab started from ${owner ?? 'another checkout'} from ${projectDir}`);
-    } else if (await labIsUp()) {
+    } else if (await labAnswers()) {
       const problems = await labSectorProblems();
       if (problems.length === 0) { log('already up'); return; }
       log(`the running lab's disks do not have ${LAB_SECTOR_SIZE}-byte sectors (${problems.join('; ')}):`
