@@ -102,7 +102,7 @@ export function createApp(options: AppOptions): express.Express {
         const hasBody = carriesBody(request);
         // A body the JSON parser did not read (another content type) is refused, never ignored.
         if (hasBody && !isJsonBody(request)) {
-          const given = request.headers['content-type'] ?? 'none';
+          const given = (request.headers['content-type'] ?? 'none').slice(0, 100);
           const detail = `send the request body as application/json (Content-Type was ${given})`;
           throw new AgentError('unsupported_media_type', detail);
         }
