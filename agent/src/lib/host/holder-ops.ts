@@ -39,7 +39,13 @@ export function extendHeld(host: HostService, vg: string, lv: string, sizeBytes:
     if (sizeBytes < row.lv_size) {
       throw new AgentError('shrink_not_supported', `${vg}/${lv} is ${row.lv_size} bytes; ${sizeBytes} would shrink it`, { errors: [{ pointer: '/body/size_bytes', message: `must be at least ${row.lv_size}` }] });
     }
-    if (sizeBytes > row.lv_size) await host.lvm.extend(vg, lv, sizeBytes);
+    if (sizeBytes === row.lv_size) return host.getVolume(vg, lv);
+    if (parseLvAttr(row.lv_attr).kind === 'origin') {
+      // lvm2 grows a COW origin only while it is inactive ("Snapshot origin volumes can be resized
+      // only while inactive"), and here it is active: it is attached.
+      throw new AgentError('in_use', `${vg}/${lv} has COW snapshots and is active on host ${host.hostName}; lvm2 grows a snapshot origin only while it is inactive: detach the volume (or delete its snapshots) first`);
+    }
+    await host.lvm.extend(vg, lv, sizeBytes);
     return host.getVolume(vg, lv);
   });
 }

@@ -51,7 +51,7 @@ const STDERR_RULES: ReadonlyArray<[RegExp, ErrorCode]> = [
   [/exceeds maximum metadata size|metadata.*(too large|full|no space)|no space for metadata/i, 'metadata_full'],
   [/insufficient (free space|suitable|allocatable)|not enough free|insufficient free extents/i, 'insufficient_space'],
   [/already exists/i, 'already_exists'],
-  [/\bin use\b|is open|device or resource busy/i, 'in_use'],
+  [/\bin use\b|is open|device or resource busy|can be resized only while inactive/i, 'in_use'],
   [/failed to find|not found|does not exist|no such (file|device)/i, 'not_found'],
   [/due to failed lock|lockspace|lvmlockd|global lock failed|sanlock|lock(ing)? (failed|error)/i, 'lock_unavailable'],
 ];

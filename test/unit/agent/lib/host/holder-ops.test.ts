@@ -19,12 +19,13 @@ const vg = () => [
   lv('snap-t', 'Vwi---tz-k', { pool_lv: 'pool0', origin: 'vol-t' }),
   lv('snap-tro', 'Vwi---tz-k', { pool_lv: 'pool0', origin: 'vol-tro' }),
   lv('vol-off', '-wi-------'),
+  lv('vol-x', '-wi-a-----'),
 ];
 
 const cases: [string, { given: (host: HostService) => Promise<unknown>; want: unknown[][] }][] = [
   ['extend: grows', {
-    given: (host) => extendHeld(host, 'labvg', 'vol-a', 128),
-    want: [['extend', 'labvg', 'vol-a', 128]],
+    given: (host) => extendHeld(host, 'labvg', 'vol-x', 128),
+    want: [['extend', 'labvg', 'vol-x', 128]],
   }],
   ['extend to the same size: nothing', { given: (host) => extendHeld(host, 'labvg', 'vol-a', 64), want: [] }],
   ['COW snapshot of a thick LV: COW store as big as the origin by default', {
@@ -77,6 +78,9 @@ for (const [name, { given, want }] of cases) {
 const refusals: [string, { given: (host: HostService) => Promise<unknown>; want: string }][] = [
   ['an LV not active here', { given: (host) => extendHeld(host, 'labvg', 'vol-off', 128), want: 'lock_conflict' }],
   ['a shrink', { given: (host) => extendHeld(host, 'labvg', 'vol-a', 32), want: 'shrink_not_supported' }],
+  ['growing an active COW origin (lvm2 refuses it)', {
+    given: (host) => extendHeld(host, 'labvg', 'vol-a', 128), want: 'in_use',
+  }],
   ['a COW size for a thin snapshot', {
     given: (host) => createSnapshotOfHeld(host, 'labvg', 'vol-t', { snapshot_lv_name: 'snap-n', cow_size_bytes: 16 }),
     want: 'not_applicable',

@@ -10,6 +10,7 @@ const cases: [string, { given: { exitCode: number | null; stderr: string; timedO
   ['name taken', { given: { exitCode: 5, stderr: '  Logical Volume "vol-1" already exists in volume group "labvg"\n' }, want: 'already_exists' }],
   ['no space', { given: { exitCode: 5, stderr: '  Volume group "labvg" has insufficient free space (3 extents): 256 required.\n' }, want: 'insufficient_space' }],
   ['metadata full', { given: { exitCode: 5, stderr: '  VG labvg metadata on /dev/vda (1044480 bytes) exceeds maximum metadata size (520190 bytes)\n' }, want: 'metadata_full' }],
+  ['active COW origin grown', { given: { exitCode: 5, stderr: '  Snapshot origin volumes can be resized only while inactive: try lvchange -an.\n' }, want: 'in_use' }],
   ['LV open', { given: { exitCode: 5, stderr: '  Logical volume labvg/vol-1 in use.\n' }, want: 'in_use' }],
   ['LV missing', { given: { exitCode: 5, stderr: '  Failed to find logical volume "labvg/vol-9"\n' }, want: 'not_found' }],
   ['VG missing', { given: { exitCode: 5, stderr: '  Volume group "nope" not found\n  Cannot process volume group nope\n' }, want: 'not_found' }],
