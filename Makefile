@@ -12,6 +12,7 @@ test_files = $(shell find $(addprefix dist/test/,$(1)) -name '*.test.js' 2>/dev/
 help:
 	@echo "make demo    - the main job: lab up, agents up, terraform apply of examples/basic, leases shown"
 	@echo "make test    - lint, type-check, unit tests, then every lab test against real LVM"
+	@echo "make soak    - the seeded chaos run long: SOAK_OPS=200 ops per seed in SOAK_SEEDS, SIGKILLs, lab up/down"
 	@echo "make lab-up | lab-down | lab-status"
 
 # npm ci only when the lock file changed since the last install.
@@ -106,6 +107,24 @@ test: system-deps build lint check-generated cdktf-build
 	@status=0; \
 	$(LAB) up && $(NODE_TEST) $(foreach d,$(TEST_DIRS),$(call test_files,$(d))) || status=$$?; \
 	if [ "$(KEEP_LAB)" != 1 ]; then $(LAB) down; fi; \
+	exit $$status
+
+# The chaos run long (issue 12): SOAK_OPS seeded operations with SIGKILLs of the control agent, per seed in
+# SOAK_SEEDS, against one lab (stopped afterwards unless KEEP_LAB=1). Each seed's figures (ops, kills per
+# kind, violations, seconds) are appended to SOAK_FIGURES and printed, for bench/chaos-results.md.
+SOAK_SEEDS ?= 20261201
+SOAK_OPS ?= 200
+SOAK_FIGURES ?= /tmp/sharedlvm-chaos-soak.jsonl
+.PHONY: soak
+soak: build
+	npm run -s bundle:agent
+	@status=0; \
+	if $(LAB) up; then for seed in $(SOAK_SEEDS); do \
+	  CHAOS_SEED=$$seed CHAOS_OPS=$(SOAK_OPS) CHAOS_FIGURES=$(SOAK_FIGURES) \
+	    $(NODE_TEST) dist/test/integration/chaos/chaos.test.js || status=$$?; \
+	done; else status=$$?; fi; \
+	if [ "$(KEEP_LAB)" != 1 ]; then $(LAB) down; fi; \
+	echo "soak figures ($(SOAK_FIGURES)):"; tail -n 5 $(SOAK_FIGURES) 2>/dev/null; \
 	exit $$status
 
 # The main job: lab, agents, provider from the mirror, terraform apply of examples/basic.
