@@ -138,8 +138,8 @@ export function nameTakenDiagnostic(action: string, problem: Partial<Problem>, s
     `${action}: the name "${subject.name}" is taken`,
     [
       problem.detail ?? `A ${subject.kind} named "${subject.name}" exists already.`,
-      `It is ${subject.kind} ${existing}. Names are unique per volume group, and this provider never takes over an existing ${subject.kind}: ` +
-        'it may belong to another Terraform state or working directory.',
+      `It is ${subject.kind} ${existing}. Names are unique per volume group, and this provider never takes over ` +
+        `an existing ${subject.kind}: it may belong to another Terraform state or working directory.`,
       'Choose another name, or manage that ' + subject.kind + ' with this resource by importing it ' +
         '(after removing it from any other state that manages it):',
       `  terraform import ${address} ${existing}`,
@@ -168,6 +168,13 @@ export function transportToDiagnostic(action: string, endpoint: string, err: unk
   return new DiagnosticError(`${action}: cannot reach the shared-lvm agent`, `Request to ${endpoint} failed: ${why}. Check the provider's endpoint and that the agent is running.`);
 }
 
+export interface CallOptions {
+  fields?: FieldMap;
+  notFound?: 'null' | 'error';
+  path?: AttrPath;
+  subject?: Subject;
+}
+
 export interface CallResult<T> {
   data?: T | undefined;
   error?: unknown;
@@ -183,7 +190,7 @@ export async function call<T>(
   client: AgentClient,
   action: string,
   run: () => Promise<CallResult<T>>,
-  opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath; subject?: Subject } = {},
+  opts: CallOptions = {},
 ): Promise<T | null> {
   let result: CallResult<T>;
   try {
@@ -195,7 +202,7 @@ export async function call<T>(
 }
 
 /** An answer -> its data, null for the agent's not_found when `notFound: 'null'`, or a diagnostic. */
-export function resultOf<T>(action: string, result: CallResult<T>, opts: { fields?: FieldMap; notFound?: 'null' | 'error'; path?: AttrPath; subject?: Subject } = {}): T | null {
+export function resultOf<T>(action: string, result: CallResult<T>, opts: CallOptions = {}): T | null {
   if (result.response.ok) return (result.data ?? null) as T | null;
   if (opts.notFound === 'null' && isNotFoundProblem(result.response, result.error)) return null;
   const problem = result.error as Partial<Problem> | undefined;

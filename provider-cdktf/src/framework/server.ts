@@ -6,7 +6,9 @@ import { log } from '../plugin/log.js';
 import { decodeValue, encodeValue } from '../plugin/msgpack.js';
 import { isKnown, isRecord, record, type TfRecord, type TfValue } from '../plugin/values.js';
 import { DiagnosticError, Diagnostics, UnknownCreateOutcomeError, type AttrPath } from './diagnostics.js';
-import { completeObject, finalizeApplied, fromJsonState, normalizeRead, partialApplied, planAttributes } from './plan.js';
+import {
+  completeObject, finalizeApplied, fromJsonState, normalizeRead, partialApplied, planAttributes,
+} from './plan.js';
 import type { DataSourceDef, OperationContext, ProviderDef, ResourceDef } from './resource.js';
 import { blockObjectType, schemaToProto, type AttributeDef, type NestedBlockDef, type SchemaDef } from './schema.js';
 import { timeoutMs, type Operation } from './timeouts.js';

@@ -34,7 +34,10 @@ function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 
 /** Runs a create with a fresh id; returns the object and its id, or throws a diagnostic (an
  *  UnknownCreateOutcomeError carrying the id when the object may exist). */
-export async function createWithFreshId<T>(ctx: OperationContext<AgentClient>, req: CreateRequest<T>): Promise<{ id: string; object: T | null }> {
+export async function createWithFreshId<T>(
+  ctx: OperationContext<AgentClient>,
+  req: CreateRequest<T>,
+): Promise<{ id: string; object: T | null }> {
   const { client } = ctx;
   const id = randomUUID();
   const delays = client.createRetryDelaysMs;
@@ -67,7 +70,8 @@ export async function createWithFreshId<T>(ctx: OperationContext<AgentClient>, r
     }
   }
   if (unknown !== null) throw taint(req, id, unknown);
-  throw lastRefusal ?? new DiagnosticError(`${req.action}: timed out`, `No attempt to create ${req.subject.kind} ${id} was made before the timeout.`);
+  throw lastRefusal ??
+    new DiagnosticError(`${req.action}: timed out`, `No attempt to create ${req.subject.kind} ${id} was made before the timeout.`);
 }
 
 function taint<T>(req: CreateRequest<T>, id: string, cause: DiagnosticError): UnknownCreateOutcomeError {

@@ -19,7 +19,14 @@ export interface Seen {
 }
 
 /** 'drop': the connection is closed after the request arrived (the outcome is unknown to the client). */
-export type Answer = 'drop' | { status: number; json: unknown; type?: string } | ((seen: Seen) => { status: number; json: unknown; type?: string });
+export interface Reply {
+  status: number;
+  json: unknown;
+  /** content-type; default problem+json for 4xx/5xx, JSON otherwise */
+  type?: string;
+}
+
+export type Answer = 'drop' | Reply | ((seen: Seen) => Reply);
 
 export class StandInAgent {
   readonly seen: Seen[] = [];
@@ -32,13 +39,17 @@ export class StandInAgent {
       let text = '';
       req.on('data', (c: Buffer) => (text += c.toString()));
       req.on('end', () => {
-        const seen: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+        const body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+        const seen: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
         this.seen.push(seen);
         const next = this.script.shift();
-        if (next === undefined) return res.writeHead(500, { 'content-type': 'text/plain' }).end('stand-in: no answer scripted');
+        if (next === undefined) {
+          return res.writeHead(500, { 'content-type': 'text/plain' }).end('stand-in: no answer scripted');
+        }
         if (next === 'drop') return req.socket.destroy();
         const a = typeof next === 'function' ? next(seen) : next;
-        res.writeHead(a.status, { 'content-type': a.type ?? (a.status >= 400 ? 'application/problem+json' : 'application/json') }).end(JSON.stringify(a.json));
+        const type = a.type ?? (a.status >= 400 ? 'application/problem+json' : 'application/json');
+        res.writeHead(a.status, { 'content-type': type }).end(JSON.stringify(a.json));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -56,12 +67,16 @@ export class StandInAgent {
   }
 }
 
-export function problem(code: string, status: number, extra: Record<string, unknown> = {}): { status: number; json: unknown } {
-  return { status, json: { type: `https://sharedlvm.dev/problems/${code}`, title: code, status, code, detail: `stand-in ${code}`, ...extra } };
+export function problem(code: string, status: number, extra: Record<string, unknown> = {}): Reply {
+  const type = `https://sharedlvm.dev/problems/${code}`;
+  return { status, json: { type, title: code, status, code, detail: `stand-in ${code}`, ...extra } };
 }
 
 export const testClient = (endpoint: string): AgentClient =>
-  createAgentClient({ endpoint, token: 't0ken', caBundle: null, requestTimeoutMs: 5000, userAgent: 'test', createRetryDelaysMs: [10, 10, 10] });
+  createAgentClient({
+    endpoint, token: 't0ken', caBundle: null, requestTimeoutMs: 5000, userAgent: 'test',
+    createRetryDelaysMs: [10, 10, 10],
+  });
 
 export interface RpcResult {
   state: TfRecord | null;
@@ -71,27 +86,39 @@ export interface RpcResult {
 /** The provider's RPC handlers over `resources`, configured with a client for `endpoint`. */
 export async function providerFor(endpoint: string, resources: ResourceDef<AgentClient>[]) {
   const def: ProviderDef<AgentClient> = {
-    typeName: 'shared_lvm', schema: { version: 0, description: 'test', attributes: {} }, configure: async () => testClient(endpoint), resources, dataSources: [],
+    typeName: 'shared_lvm',
+    schema: { version: 0, description: 'test', attributes: {} },
+    configure: async () => testClient(endpoint),
+    resources,
+    dataSources: [],
   };
   const { server } = createProviderServer(def);
+  type Unary<Req, Res> = (c: { request: Req }, cb: (e: Error | null, r?: Res) => void) => void;
   const unary = <Req, Res>(handler: unknown, request: Req): Promise<Res> =>
-    new Promise((resolve, reject) => (handler as (c: { request: Req }, cb: (e: Error | null, r?: Res) => void) => void)({ request }, (e, r) => (e ? reject(e) : resolve(r as Res))));
+    new Promise((resolve, reject) =>
+      (handler as Unary<Req, Res>)({ request }, (e, r) => (e ? reject(e) : resolve(r as Res))));
   await unary(server.configureProvider, {});
-  const encode = (r: ResourceDef<AgentClient>, v: TfRecord | null) => ({ msgpack: encodeValue(v, blockObjectType(r.schema)) });
-  const decode = (r: ResourceDef<AgentClient>, dv: { msgpack?: Uint8Array } | undefined) =>
-    (dv?.msgpack && dv.msgpack.length > 0 ? (decodeValue(dv.msgpack, blockObjectType(r.schema)) as TfRecord | null) : null);
+  type Resource = ResourceDef<AgentClient>;
+  type Response = { newState?: { msgpack?: Uint8Array }; diagnostics: Diagnostic[] };
+  const encode = (r: Resource, v: TfRecord | null) => ({ msgpack: encodeValue(v, blockObjectType(r.schema)) });
+  const decode = (r: Resource, dv: { msgpack?: Uint8Array } | undefined): TfRecord | null =>
+    (dv?.msgpack && dv.msgpack.length > 0
+      ? (decodeValue(dv.msgpack, blockObjectType(r.schema)) as TfRecord | null)
+      : null);
   return {
     /** ApplyResourceChange of a create (prior null) or a delete (planned null). */
-    async apply(r: ResourceDef<AgentClient>, prior: TfRecord | null, planned: TfRecord | null): Promise<RpcResult> {
-      const res = await unary<unknown, { newState?: { msgpack?: Uint8Array }; diagnostics: Diagnostic[] }>(server.applyResourceChange, {
-        typeName: r.typeName, priorState: encode(r, prior), plannedState: encode(r, planned), config: encode(r, planned),
+    async apply(r: Resource, prior: TfRecord | null, planned: TfRecord | null): Promise<RpcResult> {
+      const res = await unary<unknown, Response>(server.applyResourceChange, {
+        typeName: r.typeName,
+        priorState: encode(r, prior),
+        plannedState: encode(r, planned),
+        config: encode(r, planned),
       });
       return { state: decode(r, res.newState), diagnostics: res.diagnostics };
     },
-    async read(r: ResourceDef<AgentClient>, current: TfRecord): Promise<RpcResult> {
-      const res = await unary<unknown, { newState?: { msgpack?: Uint8Array }; diagnostics: Diagnostic[] }>(server.readResource, {
-        typeName: r.typeName, currentState: encode(r, current),
-      });
+    async read(r: Resource, current: TfRecord): Promise<RpcResult> {
+      const request = { typeName: r.typeName, currentState: encode(r, current) };
+      const res = await unary<unknown, Response>(server.readResource, request);
       return { state: decode(r, res.newState), diagnostics: res.diagnostics };
     },
   };

@@ -11,32 +11,49 @@ import { Diagnostic_Severity } from '../../../../provider-cdktf/src/plugin/gener
 import { Unknown, record, type TfValue } from '../../../../provider-cdktf/src/plugin/values.js';
 import { snapshotResource } from '../../../../provider-cdktf/src/resources/snapshot.js';
 import { volumeResource } from '../../../../provider-cdktf/src/resources/volume.js';
-import { StandInAgent, problem, providerFor, type Answer, type RpcResult, type Seen } from '../helpers/stand-in-agent.js';
+import {
+  StandInAgent, problem, providerFor, type Answer, type RpcResult, type Seen,
+} from '../helpers/stand-in-agent.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const volumePlan = record({
-  id: Unknown, name: 'data', volume_group: 'labvg', size_gib: 1, thin: false, pv: Unknown, source_snapshot_id: null, source_volume_id: null,
-  multiattach: false, wipe_on_delete: false, tags: null, lv_name: Unknown, lv_uuid: Unknown, device_path: Unknown, size_bytes: Unknown, timeouts: null,
+  id: Unknown, name: 'data', volume_group: 'labvg', size_gib: 1, thin: false, pv: Unknown, source_snapshot_id: null,
+  source_volume_id: null, multiattach: false, wipe_on_delete: false, tags: null, lv_name: Unknown, lv_uuid: Unknown,
+  device_path: Unknown, size_bytes: Unknown, timeouts: null,
 });
-const snapshotPlan = record({ id: Unknown, volume_id: 'v1', name: 'before-upgrade', lv_name: Unknown, size_bytes: Unknown, timeouts: null });
+const snapshotPlan = record({
+  id: Unknown, volume_id: 'v1', name: 'before-upgrade', lv_name: Unknown, size_bytes: Unknown, timeouts: null,
+});
 
 const createdVolume = (seen: Seen): { status: number; json: Volume } => {
   const id = String(seen.body?.id);
+  const lv = `slvm-vol-${id}`;
   return {
     status: 201,
     json: {
-      id, name: String(seen.body?.name), vg: 'labvg', lv_name: `slvm-vol-${id}`, lv_uuid: 'U', path: `/dev/labvg/slvm-vol-${id}`, type: 'thick',
-      size_bytes: 2 ** 30, status: 'available', multiattach: false, created_at: null, source: { kind: 'none' }, snapshot_ids: [], attachments: [], tags: [], pvs: ['/dev/vda'],
+      id, name: String(seen.body?.name), vg: 'labvg', lv_name: lv, lv_uuid: 'U', path: `/dev/labvg/${lv}`,
+      type: 'thick',
+      size_bytes: 2 ** 30, status: 'available', multiattach: false, created_at: null, source: { kind: 'none' },
+      snapshot_ids: [], attachments: [], tags: [], pvs: ['/dev/vda'],
     },
   };
 };
 const createdSnapshot = (seen: Seen): { status: number; json: Snapshot } => {
   const id = String(seen.body?.id);
-  return { status: 201, json: { id, name: String(seen.body?.name), volume_id: 'v1', vg: 'labvg', lv_name: `slvm-snap-${id}`, type: 'cow', size_bytes: 2 ** 30, status: 'available', created_at: null } };
+  return {
+    status: 201,
+    json: {
+      id, name: String(seen.body?.name), volume_id: 'v1', vg: 'labvg', lv_name: `slvm-snap-${id}`, type: 'cow',
+      size_bytes: 2 ** 30, status: 'available', created_at: null,
+    },
+  };
 };
-const nameTaken = (kind: string, existing: string): Answer =>
-  problem('name_taken', 409, { detail: `a ${kind} named data exists in VG labvg`, existing_id: existing, errors: [{ pointer: '/body/name', message: 'taken' }] });
+const nameTaken = (kind: string, existing: string): Answer => problem('name_taken', 409, {
+  detail: `a ${kind} named data exists in VG labvg`,
+  existing_id: existing,
+  errors: [{ pointer: '/body/name', message: 'taken' }],
+});
 
 const agent = new StandInAgent();
 let provider: Awaited<ReturnType<typeof providerFor>>;
@@ -56,25 +73,66 @@ interface Want {
   error: RegExp | null;
   errorPath?: string;
 }
+interface Case {
+  resource: ResourceDef<never>;
+  plan: typeof volumePlan;
+  given: Answer[];
+  want: Want;
+}
 
-const cases: [string, { resource: ResourceDef<never>; plan: typeof volumePlan; given: Answer[]; want: Want }][] = [
-  ['volume created at the first attempt', { resource: volumeResource as never, plan: volumePlan, given: [createdVolume], want: { posts: 1, stateId: 'sent', error: null } }],
-  ['volume: connection lost, retried with the same id and body', { resource: volumeResource as never, plan: volumePlan, given: ['drop', createdVolume], want: { posts: 2, stateId: 'sent', error: null } }],
-  ['volume: 502 then 200 (the same id+parameters made already)', { resource: volumeResource as never, plan: volumePlan, given: [problem('host_unreachable', 502), (s) => ({ ...createdVolume(s), status: 200 })], want: { posts: 2, stateId: 'sent', error: null } }],
-  ['volume: outcome unknown on every attempt -> id in state with an error', { resource: volumeResource as never, plan: volumePlan, given: ['drop', 'drop', 'drop', 'drop'], want: { posts: 4, stateId: 'sent', error: /may or may not have created volume "data" with id .*tainted/s } }],
-  ['volume: 500 on every attempt -> id in state with an error', { resource: volumeResource as never, plan: volumePlan, given: Array<Answer>(4).fill(problem('lvm_failed', 500)), want: { posts: 4, stateId: 'sent', error: /LVM command failed|lvm_failed/ } }],
-  ['volume: lost, then a definite 400 -> id kept (the first attempt may have made it)', { resource: volumeResource as never, plan: volumePlan, given: ['drop', problem('bad_request', 400)], want: { posts: 2, stateId: 'sent', error: /tainted/ } }],
-  ['volume: a definite refusal (507) -> no state, no retry', { resource: volumeResource as never, plan: volumePlan, given: [problem('insufficient_space', 507)], want: { posts: 1, stateId: null, error: /insufficient_space/ } }],
+const volume = { resource: volumeResource as never, plan: volumePlan };
+const snapshot = { resource: snapshotResource as never, plan: snapshotPlan };
+const retried = 'connection lost, retried with the same id and body';
+const lost4: Answer[] = ['drop', 'drop', 'drop', 'drop'];
+const ok = (posts: number): Want => ({ posts, stateId: 'sent', error: null });
+const tainted = (posts: number, error: RegExp): Want => ({ posts, stateId: 'sent', error });
+const refused = (error: RegExp, errorPath?: string): Want =>
+  ({ posts: 1, stateId: null, error, ...(errorPath ? { errorPath } : {}) });
+const existing1 = 'e0e0e0e0-0000-4000-8000-000000000001';
+const existing2 = 'e0e0e0e0-0000-4000-8000-000000000002';
+const volumeImport = new RegExp(`volume ${existing1}.*terraform import shared_lvm_volume\\.data ${existing1}`, 's');
+const snapshotImport = new RegExp(`terraform import shared_lvm_snapshot\\.before-upgrade ${existing2}`);
+
+const cases: [string, Case][] = [
+  ['volume created at the first attempt', { ...volume, given: [createdVolume], want: ok(1) }],
+  [`volume: ${retried}`, { ...volume, given: ['drop', createdVolume], want: ok(2) }],
+  [
+    'volume: 502 then 200 (the same id+parameters made already)',
+    {
+      ...volume,
+      given: [problem('host_unreachable', 502), (s) => ({ ...createdVolume(s), status: 200 })],
+      want: ok(2),
+    },
+  ],
+  [
+    'volume: outcome unknown on every attempt -> id in state with an error',
+    { ...volume, given: lost4, want: tainted(4, /may or may not have created volume "data" with id .*tainted/s) },
+  ],
+  [
+    'volume: 500 on every attempt -> id in state with an error',
+    { ...volume, given: Array<Answer>(4).fill(problem('lvm_failed', 500)), want: tainted(4, /lvm_failed/) },
+  ],
+  [
+    'volume: lost, then a definite 400 -> id kept (the first attempt may have made it)',
+    { ...volume, given: ['drop', problem('bad_request', 400)], want: tainted(2, /tainted/) },
+  ],
+  [
+    'volume: a definite refusal (507) -> no state, no retry',
+    { ...volume, given: [problem('insufficient_space', 507)], want: refused(/insufficient_space/) },
+  ],
   [
     'volume: name_taken -> error on name with the existing id and the import command, no state',
-    { resource: volumeResource as never, plan: volumePlan, given: [nameTaken('volume', 'e0e0e0e0-0000-4000-8000-000000000001')], want: { posts: 1, stateId: null, errorPath: 'name', error: /volume e0e0e0e0-0000-4000-8000-000000000001.*terraform import shared_lvm_volume\.data e0e0e0e0-0000-4000-8000-000000000001/s } },
+    { ...volume, given: [nameTaken('volume', existing1)], want: refused(volumeImport, 'name') },
   ],
-  ['snapshot created at the first attempt', { resource: snapshotResource as never, plan: snapshotPlan, given: [createdSnapshot], want: { posts: 1, stateId: 'sent', error: null } }],
-  ['snapshot: connection lost, retried with the same id and body', { resource: snapshotResource as never, plan: snapshotPlan, given: ['drop', createdSnapshot], want: { posts: 2, stateId: 'sent', error: null } }],
-  ['snapshot: outcome unknown -> id in state with an error', { resource: snapshotResource as never, plan: snapshotPlan, given: ['drop', 'drop', 'drop', 'drop'], want: { posts: 4, stateId: 'sent', error: /may or may not have created snapshot "before-upgrade"/ } }],
+  ['snapshot created at the first attempt', { ...snapshot, given: [createdSnapshot], want: ok(1) }],
+  [`snapshot: ${retried}`, { ...snapshot, given: ['drop', createdSnapshot], want: ok(2) }],
+  [
+    'snapshot: outcome unknown -> id in state with an error',
+    { ...snapshot, given: lost4, want: tainted(4, /may or may not have created snapshot "before-upgrade"/) },
+  ],
   [
     'snapshot: name_taken -> error on name with the import command',
-    { resource: snapshotResource as never, plan: snapshotPlan, given: [nameTaken('snapshot', 'e0e0e0e0-0000-4000-8000-000000000002')], want: { posts: 1, stateId: null, errorPath: 'name', error: /terraform import shared_lvm_snapshot\.before-upgrade e0e0e0e0-0000-4000-8000-000000000002/ } },
+    { ...snapshot, given: [nameTaken('snapshot', existing2)], want: refused(snapshotImport, 'name') },
   ],
 ];
 
@@ -95,13 +153,16 @@ for (const [name, { resource, plan, given, want }] of cases) {
     else {
       assert.equal(errs.length, 1, JSON.stringify(r.diagnostics));
       assert.match(`${errs[0]!.summary}\n${errs[0]!.detail}`, want.error);
-      if (want.errorPath) assert.deepEqual((errs[0]!.attribute?.steps ?? []).map((s) => s.attributeName), [want.errorPath]);
+      const path = (errs[0]!.attribute?.steps ?? []).map((s) => s.attributeName);
+      if (want.errorPath) assert.deepEqual(path, [want.errorPath]);
     }
     if (want.stateId === null) assert.equal(r.state, null, 'nothing recorded');
     else {
       assert.equal(r.state?.id, id, 'the state holds the id that was sent');
       assert.equal(r.state?.name, plan.name, 'with the planned values');
-      for (const [k, v] of Object.entries(r.state ?? {})) assert.notEqual(v as TfValue, Unknown, `${k} is known (null or a value)`);
+      for (const [k, v] of Object.entries(r.state ?? {})) {
+        assert.notEqual(v as TfValue, Unknown, `${k} is known (null or a value)`);
+      }
     }
   });
 }
@@ -117,7 +178,10 @@ test('create contract: two creates of the same name send two different ids', asy
 });
 
 test('create contract: a rename onto a taken name is an error on name with the import command', async () => {
-  const prior = record({ ...volumePlan, id: 'v1', name: 'old', pv: null, lv_name: 'slvm-vol-v1', lv_uuid: 'U', device_path: '/dev/labvg/slvm-vol-v1', size_bytes: 2 ** 30 });
+  const prior = record({
+    ...volumePlan, id: 'v1', name: 'old', pv: null, lv_name: 'slvm-vol-v1', lv_uuid: 'U',
+    device_path: '/dev/labvg/slvm-vol-v1', size_bytes: 2 ** 30,
+  });
   agent.answer(nameTaken('volume', 'e0e0e0e0-0000-4000-8000-000000000003'));
   const r = await provider.apply(volumeResource, prior, record({ ...prior, name: 'data' }));
   const errs = errors(r);

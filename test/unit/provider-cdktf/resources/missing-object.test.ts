@@ -13,8 +13,9 @@ import { StandInAgent, problem, providerFor, type Answer } from '../helpers/stan
 const id = 'e0e0e0e0-0000-4000-8000-00000000000a';
 // A tainted state as an unknown-outcome create leaves it: the id and the planned values, the rest null.
 const volumeState = record({
-  id, name: 'data', volume_group: 'labvg', size_gib: 1, thin: false, pv: null, source_snapshot_id: null, source_volume_id: null,
-  multiattach: false, wipe_on_delete: false, tags: null, lv_name: null, lv_uuid: null, device_path: null, size_bytes: null, timeouts: null,
+  id, name: 'data', volume_group: 'labvg', size_gib: 1, thin: false, pv: null, source_snapshot_id: null,
+  source_volume_id: null, multiattach: false, wipe_on_delete: false, tags: null, lv_name: null, lv_uuid: null,
+  device_path: null, size_bytes: null, timeouts: null,
 });
 const snapshotState = record({ id, volume_id: 'v1', name: 'snap', lv_name: null, size_bytes: null, timeouts: null });
 
@@ -26,14 +27,27 @@ const agent = new StandInAgent();
 before(() => agent.start());
 after(() => agent.close());
 
-const cases: [string, { resource: ResourceDef<never>; state: typeof volumeState; op: 'read' | 'delete'; given: Answer[]; want: { gone: boolean; error: RegExp | null } }][] = [
+interface Case {
+  resource: ResourceDef<never>;
+  state: typeof volumeState;
+  op: 'read' | 'delete';
+  given: Answer[];
+  want: { gone: boolean; error: RegExp | null };
+}
+const volume = { resource: volumeResource as never, state: volumeState };
+const snapshot = { resource: snapshotResource as never, state: snapshotState };
+const gone = { gone: true, error: null };
+const kept = { gone: false, error: /HTTP 404/ };
+const foreign = 'a 404 that is not the agent\'s -> error, state kept';
+
+const cases: [string, Case][] = [
   // The volume read looks in the (refreshed) listing first, then asks for the id itself.
-  ['volume read: not_found -> removed from state', { resource: volumeResource as never, state: volumeState, op: 'read', given: [emptyList, notFound], want: { gone: true, error: null } }],
-  ['volume read: a 404 that is not the agent\'s -> error, state kept', { resource: volumeResource as never, state: volumeState, op: 'read', given: [emptyList, foreign404], want: { gone: false, error: /HTTP 404/ } }],
-  ['snapshot read: not_found -> removed from state', { resource: snapshotResource as never, state: snapshotState, op: 'read', given: [notFound], want: { gone: true, error: null } }],
-  ['volume delete: not_found -> success', { resource: volumeResource as never, state: volumeState, op: 'delete', given: [notFound], want: { gone: true, error: null } }],
-  ['volume delete: a 404 that is not the agent\'s -> error, state kept', { resource: volumeResource as never, state: volumeState, op: 'delete', given: [foreign404], want: { gone: false, error: /HTTP 404/ } }],
-  ['snapshot delete: not_found -> success', { resource: snapshotResource as never, state: snapshotState, op: 'delete', given: [notFound], want: { gone: true, error: null } }],
+  ['volume read: not_found -> removed from state', { ...volume, op: 'read', given: [emptyList, notFound], want: gone }],
+  [`volume read: ${foreign}`, { ...volume, op: 'read', given: [emptyList, foreign404], want: kept }],
+  ['snapshot read: not_found -> removed from state', { ...snapshot, op: 'read', given: [notFound], want: gone }],
+  ['volume delete: not_found -> success', { ...volume, op: 'delete', given: [notFound], want: gone }],
+  [`volume delete: ${foreign}`, { ...volume, op: 'delete', given: [foreign404], want: kept }],
+  ['snapshot delete: not_found -> success', { ...snapshot, op: 'delete', given: [notFound], want: gone }],
 ];
 
 for (const [name, { resource, state, op, given, want }] of cases) {
