@@ -20,7 +20,8 @@ async function agentPid(): Promise<number> {
   return pids[0]!;
 }
 
-const volumeLvs = async () => (await ourLvs('a')).map((lv) => lv.lv_name).filter((n) => n.startsWith('tfp-vol-')).sort();
+const volumeLvs = async () =>
+  (await ourLvs('a')).map((lv) => lv.lv_name).filter((n) => n.startsWith('tfp-vol-')).sort();
 
 before(async () => {
   cliConfig = ensureProvider();
@@ -35,7 +36,9 @@ after(async () => {
   await agent?.stop();
 }, HOOK_TIMEOUT);
 
-test(`SIGKILL of the control agent during an apply of ${COUNT} volumes: the next apply converges, nothing orphaned or shared`, TEST_TIMEOUT, async () => {
+const NAME = `SIGKILL of the control agent during an apply of ${COUNT} volumes: ` +
+  'the next apply converges, nothing orphaned or shared';
+test(NAME, TEST_TIMEOUT, async () => {
   w = new TfWorkdir(cliConfig, { SHAREDLVM_ENDPOINT: agent.url, SHAREDLVM_TOKEN: agent.token });
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "many" {
@@ -56,7 +59,7 @@ resource "shared_lvm_volume" "many" {
   const first = await run.done;
   assert.ok(killed, `the agent was killed during the apply:\n${first.stdout}`);
   assert.equal((await (killed as Promise<{ code: number }>)).code, 0, 'kill -KILL succeeded');
-  assert.notEqual(first.code, 0, `an apply that lost its agent does not report success:\n${first.stdout}\n${first.stderr}`);
+  assert.notEqual(first.code, 0, `an apply that lost its agent does not succeed:\n${first.stdout}\n${first.stderr}`);
   const instances = w.state().resources?.[0]?.instances ?? [];
   const tainted = instances.filter((i) => (i as { status?: string }).status === 'tainted').length;
   const created = instances.length - tainted;
@@ -76,7 +79,9 @@ resource "shared_lvm_volume" "many" {
   assert.equal(new Set(inState).size, COUNT, 'ten different LVs: none shared');
   assert.deepEqual(await volumeLvs(), inState, 'the VG holds exactly the LVs in state: none orphaned, none missing');
   assert.equal((await w.plan()).code, 0, 'converged: the next plan is empty');
-  console.log(`crash: ${created} created and ${tainted} tainted by the first apply (exit ${first.code}, ${first.ms} ms); second apply ${second.ms} ms`);
+  console.log(`crash: ${created} created and ${tainted} tainted by the first apply ` +
+    `(exit ${first.code}, ${first.ms} ms); ` +
+    `second apply ${second.ms} ms`);
 
   await w.ok('destroy', '-auto-approve', '-input=false');
   assert.deepEqual(await volumeLvs(), [], 'destroy removed them all');

@@ -43,7 +43,9 @@ after(async () => {
   await agent?.stop();
 }, HOOK_TIMEOUT);
 
-test('two working directories, one volume name: the second apply fails with name_taken, the id and terraform import', TEST_TIMEOUT, async () => {
+const TWO_DIRS = 'two working directories, one volume name: ' +
+  'the second apply fails with name_taken, the id and terraform import';
+test(TWO_DIRS, TEST_TIMEOUT, async () => {
   const first = workdir();
   const second = workdir();
   for (const w of [first, second]) {
@@ -94,8 +96,8 @@ test('rename in place, then a new resource with the old name: a new LV with a ne
   const before = await lvNames();
 
   w.write({ 'main.tf': PROVIDER_HCL + volume('old', 'tfp-reused-renamed') + volume('fresh', 'tfp-reuse') });
-  const added = await w.ok('apply', '-auto-approve', '-input=false');
-  assert.match(added.stdout, /1 added, 0 changed, 0 destroyed/);
+  const third = await w.ok('apply', '-auto-approve', '-input=false');
+  assert.match(third.stdout, /1 added, 0 changed, 0 destroyed/);
   const fresh = w.attributes('shared_lvm_volume', 'fresh');
   const old = w.attributes('shared_lvm_volume', 'old');
   assert.ok(fresh?.id && old?.id);
@@ -103,7 +105,8 @@ test('rename in place, then a new resource with the old name: a new LV with a ne
   assert.notEqual(fresh.lv_name, old.lv_name, 'a new LV');
   assert.equal(old.name, 'tfp-reused-renamed', 'the renamed volume keeps its new name');
   const after = await lvNames();
-  assert.deepEqual([...after].filter((n) => !before.has(n)), [fresh.lv_name], 'exactly one new LV, the new resource\'s');
+  const added = [...after].filter((n) => !before.has(n));
+  assert.deepEqual(added, [fresh.lv_name], 'exactly one new LV, the new resource\'s');
   assert.ok(after.has(String(old.lv_name)), 'the renamed volume\'s LV is still there');
   assert.equal((await w.plan()).code, 0, 'no rename back and forth: the next plan is empty');
   await w.ok('destroy', '-auto-approve', '-input=false');

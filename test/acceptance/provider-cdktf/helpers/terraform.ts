@@ -26,10 +26,14 @@ export function ensureProvider(): string {
   try {
     execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
   } catch {
-    throw new Error('terraform is not on PATH or did not answer `terraform version` within 30 s: the provider tests need the real terraform binary (v1.11.4)');
+    throw new Error(
+      'terraform is not on PATH or did not answer `terraform version` within 30 s: ' +
+        'the provider tests need the real terraform binary (v1.11.4)',
+    );
   }
   const mirror = join(projectDir, '.terraform-mirror');
-  execFileSync(process.execPath, [join(projectDir, 'provider-cdktf/scripts/build-provider.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+  const build = join(projectDir, 'provider-cdktf/scripts/build-provider.mjs');
+  execFileSync(process.execPath, [build], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
   return join(mirror, 'terraformrc');
 }
 
@@ -77,7 +81,9 @@ export class TfWorkdir {
   ): { child: ChildProcess; done: Promise<TfResult> } {
     const started = Date.now();
     // Its own process group, so that a hung terraform can be killed together with its plugins.
-    const child = spawn('terraform', [...args], { cwd: this.dir, env: this.envFor(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('terraform', [...args], {
+      cwd: this.dir, env: this.envFor(), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -105,7 +111,8 @@ export class TfWorkdir {
         if (!timedOut) return resolve({ code: code ?? -1, stdout, stderr, ms });
         killGroup(child); // plugins that outlived terraform
         reject(new Error(
-          `terraform ${args.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s (stopped after ${Math.round(ms / 1000)} s):\n` +
+          `terraform ${args.join(' ')} did not finish within ${Math.round(timeoutMs / 1000)} s ` +
+            `(stopped after ${Math.round(ms / 1000)} s):\n` +
             `${stdout}\n${stderr}\n--- plugin lines of terraform.log ---\n${this.logTail()}`,
         ));
       }),
