@@ -81,8 +81,8 @@ after(async () => {
   await removeChaosLvs();
 });
 
-test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invariants after each kill`, { timeout: 3_600_000 }, async (t) => {
-  const started = Date.now();
+/** The operations, kills, restarts and checks; violations are collected, not thrown. */
+async function run(): Promise<void> {
   agent = await startChaosAgent(chooseHook());
   let seen = await listing(agent);
   for (let index = 0; index < OPS; index += 1) {
@@ -119,7 +119,23 @@ test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invari
     await awaitGone(target.pid);
     seen = await restartAndCheck(index, `${op.kind} ${op.target}, ${kind}`);
   }
-  // A last check without a kill: the end state too must hold.
+}
+
+test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invariants after each kill`, { timeout: 3_600_000 }, async (t) => {
+  const started = Date.now();
+  try {
+    await run();
+  } catch (error) {
+    t.diagnostic(`figures so far: ${JSON.stringify(figures)}`);
+    t.diagnostic(`history (seed ${SEED_TEXT}):\n${history.join('\n')}`);
+    throw error;
+  }
+  if (!agent) throw new Error('no agent');
+  // A last check without a kill: the end state too must hold (on an agent without the hook).
+  if (agent.hook !== undefined) {
+    await stopChaosAgent(agent);
+    agent = await startChaosAgent();
+  }
   const { violations: found } = await checkInvariants(agent, model);
   figures.checks += 1;
   for (const violation of found) violations.push(`seed ${SEED_TEXT}, end: ${violation}`);
@@ -128,9 +144,7 @@ test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invari
   t.diagnostic(`figures: ${JSON.stringify(figures)}`);
   for (const line of serverErrors) t.diagnostic(`5xx: ${line}`);
   if (process.env.CHAOS_FIGURES) appendFileSync(process.env.CHAOS_FIGURES, `${JSON.stringify({ ...figures, at: new Date().toISOString() })}\n`);
-  if (violations.length > 0) {
-    t.diagnostic(`history:\n${history.join('\n')}`);
-    t.diagnostic(`agent log:\n${await logTail(agent, 80)}`);
-  }
+  t.diagnostic(`history (seed ${SEED_TEXT}):\n${history.join('\n')}`);
+  if (violations.length > 0) t.diagnostic(`agent log:\n${await logTail(agent, 80)}`);
   assert.deepEqual(violations, [], `invariant violations (seed ${SEED_TEXT}):\n${violations.join('\n')}`);
 });

@@ -38,6 +38,7 @@ export function pickOp(rng: Prng, seen: Listing): Op {
   if (attached.length > 0) choices.push(['detach', 1.5]);
   if (plain.length > 0) choices.push(['retype', 1.5], ['delete', seen.volumes.size >= MAX_VOLUMES ? 3 : 1.5]);
   if (plain.some((v) => v.type === 'thick')) choices.push(['delete-wipe', 1.5]);
+  if (choices.length === 0) choices.push(['create-thick', 1]);
   const kind = rng.weighted(choices);
   const any = () => rng.pick(volumes);
   switch (kind) {
