@@ -84,6 +84,7 @@ lab-status: build
 	@$(LAB) status
 
 test-lab: build
+	$(LAB) up
 	$(NODE_TEST) $(call test_files,lab)
 
 # What the tests need besides npm packages: Debian's chromium for the dashboard test, and the

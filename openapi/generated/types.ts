@@ -304,6 +304,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle what interrupted changes left half-done (the control agent also does this at start-up).
+         * @description Reads every VG afresh and brings each half-done change to a state the API stands behind: moves
+         *     are watched again (or reported done / never started), wipes go on, a retype whose copy was
+         *     complete is finished and one caught mid-copy is rolled back, a volume left `creating` by an
+         *     interrupted create is removed, an LV left half-adopted or half-unmanaged loses the agent's tags,
+         *     LVs the control agent activated for itself and no longer needs are deactivated (never one with
+         *     an attachment record, never an open one) and a thin pool's lock held here is released. One pass
+         *     at a time: a second call while one runs gets that pass's report.
+         */
+        post: operations["reconcile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/snapshots": {
         parameters: {
             query?: never;
@@ -778,6 +804,28 @@ export interface components {
             /** @description Found running by this agent process after a restart and tracked (or resumed) from there. */
             resumed: boolean;
             error: components["schemas"]["Problem"] | null;
+        };
+        ReconcileReport: {
+            /** Format: date-time */
+            started_at: string;
+            seconds: number;
+            /** @description Each change the pass made, in order. */
+            steps: {
+                /** @enum {string} */
+                action: "resumed" | "finished" | "rolled_back" | "removed_half_made" | "stripped_tags" | "deactivated" | "released_pool";
+                vg: string;
+                lv: string;
+                volume_id: string | null;
+                detail: string;
+                operation_id: string | null;
+            }[];
+            /** @description Operations the pass resumed or recorded (also in GET /v1/operations). */
+            operations: components["schemas"]["Operation"][];
+            /** @description What could not be read or settled (nothing was changed there). */
+            errors: {
+                vg: string;
+                detail: string;
+            }[];
         };
         OperationList: {
             items: components["schemas"]["Operation"][];
@@ -1798,6 +1846,28 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    reconcile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this pass did. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     listSnapshots: {

@@ -180,6 +180,12 @@ export class VolumeContext {
     });
   }
 
+  /** Runs `work` alone in its VG without a re-read afterwards: for lock-only changes (releasing a
+   *  thin pool's lock), which change nothing a report shows. */
+  exclusively<T>(cache: VgCache, work: () => Promise<T>): Promise<T> {
+    return this.vgQueue.run(cache.vgName, work);
+  }
+
   /** Inside `mutate`: the change answers from a projection; re-read after the answer has left. */
   deferReread(): void {
     const record = this.change.getStore();

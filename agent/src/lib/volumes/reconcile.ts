@@ -73,7 +73,8 @@ export class Reconciler {
         report.errors.push({ vg: cache.vgName, detail: (error as Error).message });
         continue;
       }
-      await cache.reload().catch(() => undefined);
+      // Each change below re-reads the VG (mutate); a pass that changes nothing costs this one report
+      // and the pool releases.
       for (const row of rows) {
         if (row.lv_name.startsWith('[')) continue;
         try {
@@ -83,8 +84,7 @@ export class Reconciler {
           report.errors.push({ vg: cache.vgName, detail: `${row.lv_name}: ${(error as Error).message}` });
         }
       }
-      await this.releasePools(cache, report);
-      await cache.reload().catch(() => undefined);
+      await this.releasePools(cache, rows, report);
     }
     report.seconds = (Date.now() - started) / 1000;
     return report;
@@ -164,14 +164,21 @@ export class Reconciler {
     this.step(report, { action: 'deactivated', vg: cache.vgName, lv: row.lv_name, volume_id: id, detail: 'active on the control node without an attachment or a running operation' });
   }
 
-  /** A thin pool active (locked) here with no thin LV of it active here is released. */
-  private async releasePools(cache: VgCache, report: ReconcileReport): Promise<void> {
+  /** A thin pool with no thin LV active here is released: thin commands leave the pool's lock held
+   *  here even when nothing is active (lvs need not show it), and `lvchange -an` of a pool this host
+   *  does not hold is a no-op. Reported when lvs showed the pool active here. */
+  private async releasePools(cache: VgCache, rows: LvRow[], report: ReconcileReport): Promise<void> {
     const { ctx } = this;
-    const rows = (await ctx.lvm.vgReport(cache.vgName)).lvs;
-    for (const pool of rows.filter((row) => lvKind(row.lv_attr) === 'thin-pool' && isActiveHere(row))) {
-      if (rows.some((row) => row.pool_lv === pool.lv_name && isActiveHere(row))) continue;
-      await ctx.mutate(cache, () => ctx.lvm.deactivate(cache.vgName, [pool.lv_name]));
-      this.step(report, { action: 'released_pool', vg: cache.vgName, lv: pool.lv_name, volume_id: null, detail: 'thin pool lock held here with no thin LV active here' });
+    for (const pool of rows.filter((row) => lvKind(row.lv_attr) === 'thin-pool')) {
+      // Read in the queue, after this pass's own changes: a thin change may use the pool now.
+      const released = await ctx.exclusively(cache, async () => {
+        const now = (await ctx.lvm.lvs(cache.vgName)).filter((row) => row.pool_lv === pool.lv_name);
+        if (now.some(isActiveHere)) return false;
+        await ctx.lvm.deactivate(cache.vgName, [pool.lv_name]);
+        return true;
+      });
+      if (!released || !isActiveHere(pool)) continue;
+      this.step(report, { action: 'released_pool', vg: cache.vgName, lv: pool.lv_name, volume_id: null, detail: 'thin pool active here with no thin LV active here' });
     }
   }
 
@@ -211,6 +218,8 @@ export class Reconciler {
       // Not moving (any more): lvmpolld finished it while no agent ran, or it never started.
       const pvs = devicesPvs(row.devices);
       await ctx.mutate(cache, () => clearMoveTags(ctx, cache, row.lv_name, operationId));
+      // Whatever the earlier run activated here for the move is released.
+      if (isActiveHere(row)) await this.sweep(cache, row, report);
       if (tags.moveTo !== undefined && (pvs.length !== 1 || pvs[0] !== tags.moveTo)) {
         const error = new AgentError('internal', `the agent restarted before the move of volume ${volumeId} to ${tags.moveTo} began; the volume is unchanged on ${pvs.join(', ')}: move it again`);
         report.operations.push(ctx.operations.record({ ...spec, target: tags.moveTo }, error));

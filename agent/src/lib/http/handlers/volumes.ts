@@ -67,6 +67,7 @@ export function volumeHandlers(service: VolumeService): Handlers<VolumeOperation
       return { status: 200, body: { items: service.operations.list(filter) } };
     },
     getOperation: async (input) => ok(service.operations.get(input.params.operation_id)),
+    reconcile: async () => ok(await service.reconcile()),
 
     listSnapshots: async (input) => ({
       status: 200,
