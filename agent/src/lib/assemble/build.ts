@@ -98,6 +98,7 @@ function buildParts(config: AgentConfig, deps: Built): AgentParts {
     runner,
     logger,
     onCacheRead: (hit) => deps.metrics.cacheReads.inc({ result: hit ? 'hit' : 'miss' }),
+    onReconcileStep: (step) => deps.metrics.reconcileSteps.inc({ action: step.action }),
     ...(deps.tools ? { tools: deps.tools } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.movePollMs !== undefined ? { movePollMs: deps.movePollMs } : {}),

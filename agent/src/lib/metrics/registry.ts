@@ -31,6 +31,12 @@ export class AgentMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly reconcileSteps = new Counter({
+    name: 'sharedlvm_reconcile_steps_total',
+    help: 'Changes made by the reconciler (start-up and POST /v1/reconcile), by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
