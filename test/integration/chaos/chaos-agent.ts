@@ -25,9 +25,7 @@ export class AgentDied extends Error {}
 let starts = 0;
 
 export async function startChaosAgent(hook?: number): Promise<ChaosAgent> {
-  if ((await labHttpStatus(`${URL}/healthz`, { timeoutMs: 3000 })) !== 0) {
-    throw new Error('an agent already answers on port 7480 of node a: stop it first');
-  }
+  await portFree();
   const config = {
     mode: 'all', host_name: 'a', listen: '0.0.0.0:7480', tokens: [TOKEN], lock_type: 'sanlock',
     volume_groups: [{ name: LAB_VG, thin_pool: { name: POOL, size_gib: 0.5 } }], lv_prefix: PREFIX, hosts: [],
@@ -46,6 +44,22 @@ export async function startChaosAgent(hook?: number): Promise<ChaosAgent> {
     await sleep(500);
   }
   return agent;
+}
+
+/** A chaos agent left by an earlier run is stopped; another suite's agent on 7480 gets 30 s to go. */
+async function portFree(): Promise<void> {
+  const ps = (await labRun('a', ['ps', '-eo', 'pid,args'])).split('\n');
+  for (const line of ps.filter((l) => l.includes(CONFIG_FILE) && l.includes('sharedlvm-agent'))) {
+    await killNine(Number(line.trim().split(/\s+/)[0]));
+  }
+  const deadline = Date.now() + 30_000;
+  while ((await labHttpStatus(`${URL}/healthz`, { timeoutMs: 3000 })) !== 0) {
+    if (Date.now() > deadline) {
+      const agents = ps.filter((l) => l.includes('sharedlvm-agent')).join('\n');
+      throw new Error(`an agent of another suite answers on port 7480 of node a: stop it first\n${agents}`);
+    }
+    await sleep(1000);
+  }
 }
 
 export async function isAlive(pid: number): Promise<boolean> {
