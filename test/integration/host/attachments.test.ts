@@ -3,7 +3,7 @@
 // `sanlock client status` / `lvmlockctl --info` in the guests, data with dd. One sequence of steps.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LAB_VG, labExec, labRun, labUp } from '../../lab/client.js';
+import { LAB_VG, labExec, labRun, requireLab } from '../../lab/client.js';
 import {
   LV_PREFIX, call, lvmlockdMode, readAt, removeOurLvs, sanlockLease, startAgent, writeAt, type LabAgent, type Reply,
 } from './lab-agents.js';
@@ -35,7 +35,7 @@ describe('host mode and attachments on the lab VG', { timeout: 1_800_000 }, () =
   const uuids: Record<string, string> = {};
 
   before(async () => {
-    await labUp();
+    await requireLab('the host attachment tests');
     await removeOurLvs();
     b = await startAgent('b');
     a = await startAgent('a');
