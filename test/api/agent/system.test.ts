@@ -40,7 +40,7 @@ test('host mode refuses every metadata-changing operation with 403 naming the mo
   const { app } = testApp({ mode: 'host' });
   fake.clearCalls();
   const writes = listOperations(loadSpec()).filter((op) => op.mutates);
-  assert.equal(writes.length, 15); // 10 volume/snapshot writes (move, retype included) + 5 attachment/migration writes
+  assert.equal(writes.length, 16); // 11 volume/snapshot writes (move, retype, reconcile included) + 5 attachment/migration writes
   for (const op of writes) {
     const path = op.path.replace('{id}', 'v1');
     const response = await request(app)[op.method as 'post'](path).set(AUTH).send({});
