@@ -218,16 +218,26 @@ export async function waitOperation(
 ): Promise<void> {
   let current = operation;
   let reported = -1;
+  const timedOut = () => new DiagnosticError(`${action}: timed out`, `operation ${current.id} (${current.kind}) was still running at ${current.percent}% when the timeout passed; it goes on in the agent: GET /v1/operations/${current.id}`);
   while (current.state === 'running') {
     if (Math.floor(current.percent / 10) !== Math.floor(reported / 10)) {
       log.info(`${action}: ${current.kind} ${current.percent.toFixed(0)}% done`, { operation: current.id, volume: current.volume_id });
       reported = current.percent;
     }
+    // An abort before the wait, during it, or during the poll ends the wait with the same diagnostic.
+    if (signal.aborted) throw timedOut();
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal.addEventListener('abort', () => { clearTimeout(timer); reject(new DiagnosticError(`${action}: timed out`, `operation ${current.id} (${current.kind}) was still running at ${current.percent}% when the timeout passed; it goes on in the agent: GET /v1/operations/${current.id}`)); }, { once: true });
+      const onAbort = () => { clearTimeout(timer); reject(timedOut()); };
+      const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, pollMs);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
-    const next = await call(client, action, () => client.api.GET('/v1/operations/{operation_id}', { params: { path: { operation_id: current.id } }, signal }));
+    let next: Operation | null | undefined;
+    try {
+      next = await call(client, action, () => client.api.GET('/v1/operations/{operation_id}', { params: { path: { operation_id: current.id } }, signal }));
+    } catch (error) {
+      if (signal.aborted) throw timedOut();
+      throw error;
+    }
     if (!next) return;
     current = next;
   }
