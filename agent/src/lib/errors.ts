@@ -1,5 +1,6 @@
 // The agent's one error model: every failure becomes an AgentError with a stable code and an HTTP
-// status; problem.ts turns it into an RFC 9457 problem body (http/problem.ts sends it), the provider turns it into a diagnostic.
+// status; problem.ts turns it into an RFC 9457 problem body (http/problem.ts sends it), and the
+// provider turns that into a diagnostic.
 
 export type ErrorCode =
   | 'bad_request'
