@@ -5,7 +5,7 @@
 // Agents: node a in `all` mode (control + host a), node b in `host` mode. One sequence of steps.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LAB_VG, labAwaitExit, labExec, labRun, labSpawn, labUp, type LabNode } from '../../lab/client.js';
+import { LAB_VG, labAwaitExit, labExec, labRun, labSpawn, requireLab, type LabNode } from '../../lab/client.js';
 import { startAgent, startAgents, type LabAgent } from '../../lab/agents.js';
 import { labHttp } from '../../lab/http.js';
 
@@ -40,12 +40,34 @@ async function waitOperation(id: string, timeoutMs = 300_000): Promise<{ op: any
   }
 }
 
-/** Polls until the operation reports progress (or ended), at most 200 times: the moment to kill things. */
-async function waitCopyBegun(id: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+/** Polls until the copy has begun (percent > 0), within a deadline: the moment to kill things. Fails
+ *  when the operation ended first or never reported progress: a kill then would interrupt nothing. */
+async function waitCopyBegun(id: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const op = (await api('GET', `/v1/operations/${id}`)).body;
-    if (op.percent > 0 || op.state !== 'running') return;
+    assert.equal(op.state, 'running', `the move ended before the copy was seen to begin: ${JSON.stringify(op)}`);
+    if (op.percent > 0) return;
+    assert.ok(Date.now() < deadline, `no progress within ${timeoutMs} ms: ${JSON.stringify(op)}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The devices of each segment of an LV (hidden ones too) on `node`, as `lvs -a -o devices` gives them:
+ *  `pvmoveN(0)` while a move maps it through pvmoveN. */
+async function devicesOf(node: LabNode, lv: string): Promise<string> {
+  const out = await labRun(node, ['lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,devices', LAB_VG]);
+  const rows = (JSON.parse(out) as { report: { lv: { lv_name: string; devices: string }[] }[] }).report[0]!.lv;
+  return rows.filter((row) => row.lv_name.replace(/^\[(.*)\]$/, '$1') === lv).map((row) => row.devices).join(',');
+}
+
+/** Waits (10 s at most) until no lvmpolld and none of its `lvm lvpoll --polloperation` children run on `node`. */
+async function noPoller(node: LabNode): Promise<void> {
+  for (const deadline = Date.now() + 10_000; ;) {
+    const left = await labExec(node, ['pgrep', '-a', '-f', 'lvmpolld|polloperation']);
+    if (left.code === 1) return;
+    assert.ok(Date.now() < deadline, `still polling the move on ${node}: ${left.stdout}${left.stderr}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -85,7 +107,7 @@ async function removeOurLvs(): Promise<void> {
 
 describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
   before(async () => {
-    await labUp();
+    await requireLab('the long-operation tests');
     await removeOurLvs();
     ({ a: agent, b: hostB } = await startAgents({ token: TOKEN, lvPrefix: PREFIX, thinPool: `${PREFIX}pool` }));
   });
@@ -215,10 +237,18 @@ describe('long operations on the lab VG', { timeout: 1_800_000 }, () => {
     // Kill once the copy has begun: the agent, then lvmpolld (nobody polls the move any more).
     await waitCopyBegun(moved.body.id);
     await labExec('a', ['kill', '-9', String(agent.pid)]);
+    await labAwaitExit('a', agent.pid);
     await labExec('a', ['pkill', '-9', 'lvmpolld']);
     await labExec('a', ['pkill', '-9', '-f', 'polloperation']); // lvmpolld's poller of this move
-    const midway = await labRun('a', ['lvs', '-a', '--reportformat', 'json', '-o', 'lv_name,devices', LAB_VG]);
-    figures.kill_left_pvmove = /pvmove/.test(midway);
+    // Precondition: the move really was interrupted. Nothing polls it any more, and the volume still
+    // maps through the pvmove LV (only a poller's last step would put it back on its own extents).
+    await noPoller('a');
+    const midway = await devicesOf('a', lvOf('kl'));
+    const through = midway.split(',').every((device) => /^pvmove\d+\(\d+\)$/.test(device));
+    assert.ok(through, `killed while ${lvOf('kl')} mapped through a pvmove LV (its devices: ${midway || 'none'})`);
+    const pvmoveLv = /^(pvmove\d+)/.exec(midway)![1]!;
+    assert.match(await devicesOf('a', pvmoveLv), /\/dev\/vd[ab]/, `${pvmoveLv} is there, on the PVs`);
+    figures.kill_left_pvmove = midway;
     await labRun('a', ['lvmpolld', '-t', '0']); // as its systemd socket would after a crash
     const restartedAt = Date.now();
     agent = await startAgent('a', { token: TOKEN, lvPrefix: PREFIX, thinPool: `${PREFIX}pool` });
