@@ -127,7 +127,8 @@ test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invari
     await run();
   } catch (error) {
     t.diagnostic(`figures so far: ${JSON.stringify(figures)}`);
-    t.diagnostic(`history (seed ${SEED_TEXT}):\n${history.join('\n')}`);
+    t.diagnostic(`history (seed ${SEED_TEXT}):`);
+    for (const line of history) t.diagnostic(line);
     throw error;
   }
   if (!agent) throw new Error('no agent');
@@ -144,7 +145,8 @@ test(`chaos: ${OPS} seeded operations with SIGKILLs of the control agent, invari
   t.diagnostic(`figures: ${JSON.stringify(figures)}`);
   for (const line of serverErrors) t.diagnostic(`5xx: ${line}`);
   if (process.env.CHAOS_FIGURES) appendFileSync(process.env.CHAOS_FIGURES, `${JSON.stringify({ ...figures, at: new Date().toISOString() })}\n`);
-  t.diagnostic(`history (seed ${SEED_TEXT}):\n${history.join('\n')}`);
+  t.diagnostic(`history (seed ${SEED_TEXT}):`);
+  for (const line of history) t.diagnostic(line);
   if (violations.length > 0) t.diagnostic(`agent log:\n${await logTail(agent, 80)}`);
   assert.deepEqual(violations, [], `invariant violations (seed ${SEED_TEXT}):\n${violations.join('\n')}`);
 });
