@@ -100,7 +100,7 @@ check-generated: build provider cdktf-tools
 	node provider-cdktf/scripts/gen-cdktf-bindings.mjs --check
 
 # Suites in run order: fast ones first; the host suite last, since it kills and restarts node b.
-TEST_DIRS := unit api lab integration/fake-lvm integration/agent integration/operations acceptance/provider-cdktf acceptance/cdktf integration/dashboard integration/host
+TEST_DIRS := unit api lab integration/fake-lvm integration/agent integration/operations acceptance/provider-cdktf acceptance/cdktf integration/dashboard integration/chaos integration/host
 
 # One lab for the whole run; it is stopped afterwards unless KEEP_LAB=1.
 test: system-deps build lint check-generated cdktf-build
