@@ -163,6 +163,17 @@ export class VolumeContext {
     return this.volumeLocks.run(ids, work);
   }
 
+  /** Holds the volume, refuses it while a long operation runs on it, and runs `work` with the cache
+   *  of the VG it is in (the common start of every in-place change). */
+  changeVolume<T>(id: string, work: (cache: VgCache) => Promise<T>): Promise<T> {
+    return this.withVolume(id, async () => {
+      this.refuseIfBusy(id);
+      const found = await this.find('volume', id, false, true);
+      if (!found) throw notFound(`volume ${id}`);
+      return work(found.cache);
+    });
+  }
+
   /** Runs `work` alone in its VG. When it ran any lvm write, the VG is re-read afterwards (whatever
    *  happened) and `present` builds the answer from that re-read. */
   mutate<R, T = R>(cache: VgCache, work: () => Promise<R>, present?: (result: R) => Promise<T>): Promise<T> {

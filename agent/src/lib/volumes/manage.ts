@@ -2,7 +2,7 @@
 // commands; either half-way state is recognised by the reconciler (an LV outside the naming scheme
 // that still carries the agent's name tag) and rolled to "not managed".
 import type { components } from '../../../../openapi/generated/types.js';
-import { AgentError, notFound } from '../errors.js';
+import { AgentError } from '../errors.js';
 import { lvKind } from '../lvm/attr.js';
 import { lvNameProblem } from '../lvm/names.js';
 import { encodeTags, isAgentTag } from '../lvm/tags.js';
@@ -40,25 +40,19 @@ export function manageVolume(ctx: VolumeContext, body: VolumeManage): Promise<Vo
 }
 
 export function unmanageVolume(ctx: VolumeContext, id: string, lvNameWanted?: string): Promise<{ vg: string; lv_name: string; path: string }> {
-  return ctx.withVolume(id, async () => {
-    ctx.refuseIfBusy(id);
-    const found = await ctx.find('volume', id, false, true);
-    if (!found) throw notFound(`volume ${id}`);
-    const { cache } = found;
-    return ctx.mutate(cache, async () => {
-      const { lv, snapshot, volume } = await ctx.requireVolumeIn(cache, id);
-      const vg = lv.vg_name;
-      if (volume.snapshot_ids.length > 0) throw new AgentError('has_snapshots', `volume ${id} has snapshots; delete them before unmanaging`);
-      if (volume.attachments.length > 0) throw new AgentError('has_attachments', `volume ${id} is attached; detach it before unmanaging`);
-      const target = lvNameWanted ?? volume.name;
-      const problem = lvNameProblem(target);
-      if (problem) throw new AgentError('bad_request', `LV name ${JSON.stringify(target)} ${problem}; give lv_name`, { errors: [{ pointer: '/body/lv_name', message: problem }] });
-      if (parseLvName(ctx.prefix, target)) throw new AgentError('bad_request', `LV name ${target} is in the agent's own naming scheme`, { errors: [{ pointer: '/body/lv_name', message: 'reserved' }] });
-      if (snapshot.lvs.has(target)) throw new AgentError('already_exists', `LV ${vg}/${target} already exists`, { errors: [{ pointer: '/body/lv_name', message: 'exists' }] });
-      await ctx.lvm.rename(vg, lv.lv_name, target);
-      cache.forget(lv.lv_name);
-      await ctx.lvm.changeTags(vg, target, { remove: lv.lv_tags.filter(isAgentTag) });
-      return { vg, lv_name: target, path: `/dev/${vg}/${target}` };
-    });
-  });
+  return ctx.changeVolume(id, (cache) => ctx.mutate(cache, async () => {
+    const { lv, snapshot, volume } = await ctx.requireVolumeIn(cache, id);
+    const vg = lv.vg_name;
+    if (volume.snapshot_ids.length > 0) throw new AgentError('has_snapshots', `volume ${id} has snapshots; delete them before unmanaging`);
+    if (volume.attachments.length > 0) throw new AgentError('has_attachments', `volume ${id} is attached; detach it before unmanaging`);
+    const target = lvNameWanted ?? volume.name;
+    const problem = lvNameProblem(target);
+    if (problem) throw new AgentError('bad_request', `LV name ${JSON.stringify(target)} ${problem}; give lv_name`, { errors: [{ pointer: '/body/lv_name', message: problem }] });
+    if (parseLvName(ctx.prefix, target)) throw new AgentError('bad_request', `LV name ${target} is in the agent's own naming scheme`, { errors: [{ pointer: '/body/lv_name', message: 'reserved' }] });
+    if (snapshot.lvs.has(target)) throw new AgentError('already_exists', `LV ${vg}/${target} already exists`, { errors: [{ pointer: '/body/lv_name', message: 'exists' }] });
+    await ctx.lvm.rename(vg, lv.lv_name, target);
+    cache.forget(lv.lv_name);
+    await ctx.lvm.changeTags(vg, target, { remove: lv.lv_tags.filter(isAgentTag) });
+    return { vg, lv_name: target, path: `/dev/${vg}/${target}` };
+  }));
 }
