@@ -163,6 +163,18 @@ export class VolumeContext {
     return this.volumeLocks.run(ids, work);
   }
 
+  /** Starts a long operation on a volume: claims it in the registry synchronously, before the first
+   *  await (every other change of it is refused from here on), holds it while `start` checks and sets
+   *  the operation up, and gives the claim back whatever happens (a started operation has taken it). */
+  async startOperation<T>(id: string, kind: Operation['kind'], start: (operationId: string) => Promise<T>): Promise<T> {
+    const operationId = this.operations.reserve(id, kind);
+    try {
+      return await this.withVolume(id, () => start(operationId));
+    } finally {
+      this.operations.release(id, operationId);
+    }
+  }
+
   /** Holds the volume, refuses it while a long operation runs on it, and runs `work` with the cache
    *  of the VG it is in (the common start of every in-place change). */
   changeVolume<T>(id: string, work: (cache: VgCache) => Promise<T>): Promise<T> {
@@ -350,10 +362,5 @@ export class VolumeContext {
     } catch (error) {
       this.logger.warn({ err: error, vg, pool }, 'could not release the thin pool lock');
     }
-  }
-
-  /** The operation already running for a volume, as the API reports it. */
-  runningOperation(id: string): Operation | undefined {
-    return this.operations.runningFor(id);
   }
 }

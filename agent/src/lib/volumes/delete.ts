@@ -13,14 +13,10 @@ import { parseLvName, workLvName } from './ids.js';
 
 type WipeMode = components['schemas']['WipeMode'];
 
-export async function deleteVolume(ctx: VolumeContext, id: string, wipe: WipeMode = 'none'): Promise<Operation | undefined> {
-  // Claimed before the first await: from here on every other change of the volume is refused.
-  const operationId = wipe === 'none' ? undefined : ctx.operations.reserve(id, 'wipe');
-  try {
-    return await ctx.withVolume(id, () => deleteHeld(ctx, id, wipe, operationId));
-  } finally {
-    if (operationId !== undefined) ctx.operations.release(id, operationId);
-  }
+export function deleteVolume(ctx: VolumeContext, id: string, wipe: WipeMode = 'none'): Promise<Operation | undefined> {
+  // A wipe is a long operation: claimed before the first await, like a move or a retype.
+  if (wipe === 'none') return ctx.withVolume(id, () => deleteHeld(ctx, id, wipe, undefined));
+  return ctx.startOperation(id, 'wipe', (operationId) => deleteHeld(ctx, id, wipe, operationId));
 }
 
 async function deleteHeld(ctx: VolumeContext, id: string, wipe: WipeMode, operationId: string | undefined): Promise<Operation | undefined> {

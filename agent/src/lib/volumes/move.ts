@@ -12,14 +12,8 @@ import type { VgCache } from './cache.js';
 import type { VolumeContext } from './context.js';
 import { toVolume } from './model.js';
 
-export async function moveVolume(ctx: VolumeContext, id: string, pv: string): Promise<Operation> {
-  // Claimed before the first await: from here on every other change of the volume is refused.
-  const operationId = ctx.operations.reserve(id, 'move');
-  try {
-    return await ctx.withVolume(id, () => startMove(ctx, id, pv, operationId));
-  } finally {
-    ctx.operations.release(id, operationId);
-  }
+export function moveVolume(ctx: VolumeContext, id: string, pv: string): Promise<Operation> {
+  return ctx.startOperation(id, 'move', (operationId) => startMove(ctx, id, pv, operationId));
 }
 
 async function startMove(ctx: VolumeContext, id: string, pv: string, operationId: string): Promise<Operation> {

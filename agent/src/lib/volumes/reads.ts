@@ -1,7 +1,9 @@
 // Reads, answered from the VG caches (no lvm call unless stale or ?refresh=true).
 import { notFound } from '../errors.js';
 import type { VolumeContext } from './context.js';
-import { parseLvName } from './ids.js';
+import type { LvRow } from '../lvm/report.js';
+import type { VgSnapshot } from './cache.js';
+import { parseLvName, type ObjectKind } from './ids.js';
 import { toSnapshot, toVolume, toVolumeGroup, type Snapshot, type Volume, type VolumeGroup } from './model.js';
 
 const byCreation = (a: { created_at?: string | null; id: string }, b: { created_at?: string | null; id: string }) =>
@@ -16,20 +18,21 @@ function withOperation(ctx: VolumeContext, volume: Volume): Volume {
   return { ...volume, operation_id: ctx.operations.runningFor(volume.id)?.id ?? null };
 }
 
+/** The managed LVs of one kind in the VG asked for (or all), each with its VG's report. */
+async function managedLvs(ctx: VolumeContext, kind: ObjectKind, vg: string | undefined, refresh: boolean): Promise<[LvRow, VgSnapshot][]> {
+  const names = vg ? [vg] : ctx.vgNames;
+  const snapshots = await Promise.all(names.map((name) => ctx.cacheFor(name).read({ refresh })));
+  return snapshots.flatMap((snapshot) => [...snapshot.lvs.values()]
+    .filter((lv) => parseLvName(ctx.prefix, lv.lv_name)?.kind === kind)
+    .map((lv): [LvRow, VgSnapshot] => [lv, snapshot]));
+}
+
 export async function listVolumes(ctx: VolumeContext, filter: { vg?: string; name?: string; tag?: string; refresh?: boolean }): Promise<Volume[]> {
-  const names = filter.vg ? [filter.vg] : ctx.vgNames;
-  const snapshots = await Promise.all(names.map((name) => ctx.cacheFor(name).read({ refresh: filter.refresh ?? false })));
-  const volumes: Volume[] = [];
-  for (const snapshot of snapshots) {
-    for (const lv of snapshot.lvs.values()) {
-      if (parseLvName(ctx.prefix, lv.lv_name)?.kind !== 'volume') continue;
-      const volume = toVolume(lv, snapshot, ctx.prefix);
-      if (filter.name !== undefined && volume.name !== filter.name) continue;
-      if (filter.tag !== undefined && !volume.tags.includes(filter.tag)) continue;
-      volumes.push(withOperation(ctx, volume));
-    }
-  }
-  return volumes.sort(byCreation);
+  return (await managedLvs(ctx, 'volume', filter.vg, filter.refresh ?? false))
+    .map(([lv, snapshot]) => toVolume(lv, snapshot, ctx.prefix))
+    .filter((volume) => (filter.name === undefined || volume.name === filter.name) && (filter.tag === undefined || volume.tags.includes(filter.tag)))
+    .map((volume) => withOperation(ctx, volume))
+    .sort(byCreation);
 }
 
 export async function getVolume(ctx: VolumeContext, id: string, refresh = false): Promise<Volume> {
@@ -39,18 +42,10 @@ export async function getVolume(ctx: VolumeContext, id: string, refresh = false)
 }
 
 export async function listSnapshots(ctx: VolumeContext, filter: { volume_id?: string; vg?: string; refresh?: boolean }): Promise<Snapshot[]> {
-  const names = filter.vg ? [filter.vg] : ctx.vgNames;
-  const snapshots = await Promise.all(names.map((name) => ctx.cacheFor(name).read({ refresh: filter.refresh ?? false })));
-  const out: Snapshot[] = [];
-  for (const snapshot of snapshots) {
-    for (const lv of snapshot.lvs.values()) {
-      if (parseLvName(ctx.prefix, lv.lv_name)?.kind !== 'snapshot') continue;
-      const item = toSnapshot(lv, ctx.prefix);
-      if (filter.volume_id !== undefined && item.volume_id !== filter.volume_id) continue;
-      out.push(item);
-    }
-  }
-  return out.sort(byCreation);
+  return (await managedLvs(ctx, 'snapshot', filter.vg, filter.refresh ?? false))
+    .map(([lv]) => toSnapshot(lv, ctx.prefix))
+    .filter((item) => filter.volume_id === undefined || item.volume_id === filter.volume_id)
+    .sort(byCreation);
 }
 
 export async function getSnapshot(ctx: VolumeContext, id: string, refresh = false): Promise<Snapshot> {

@@ -105,7 +105,7 @@ export class Reconciler {
     const work = parseWorkLvName(ctx.prefix, row.lv_name);
     const id = volume?.id ?? work?.id ?? null;
     // This process is on it (a running operation, or a request holding the volume).
-    if (id !== null && (ctx.runningOperation(id) || ctx.volumeLocks.busy(id))) return;
+    if (id !== null && (ctx.operations.runningFor(id) || ctx.volumeLocks.busy(id))) return;
     if (volume?.kind === 'volume' && tags.wipe && tags.operation) {
       const workName = workLvName(ctx.prefix, 'deleting', volume.id);
       await ctx.mutate(cache, () => ctx.lvm.rename(vg, row.lv_name, workName));
@@ -151,7 +151,7 @@ export class Reconciler {
     // process (a copy, a merge, a snapshot removal) deactivates what it activated itself.
     const swept = await ctx.withVolume(id, () => ctx.mutate(cache, async () => {
       const fresh = (await cache.read({ refresh: true })).lvs.get(row.lv_name);
-      if (!fresh || !isActiveHere(fresh) || ctx.copying.has(row.lv_name) || ctx.runningOperation(id)) return false;
+      if (!fresh || !isActiveHere(fresh) || ctx.copying.has(row.lv_name) || ctx.operations.runningFor(id)) return false;
       if (decodeTags(fresh.lv_tags).attachments?.length) return false; // a host's (or this node's own) attachment
       if (isOpenHere(fresh)) {
         ctx.logger.warn({ vg: cache.vgName, lv: row.lv_name }, 'reconcile: an LV active here without an attachment is open; left active');

@@ -17,14 +17,8 @@ type VolumeRetype = components['schemas']['VolumeRetype'];
 
 const CREATING = encodeTags({ creating: true });
 
-export async function retypeVolume(ctx: VolumeContext, id: string, body: VolumeRetype): Promise<Operation> {
-  // Claimed before the first await: from here on every other change of the volume is refused.
-  const operationId = ctx.operations.reserve(id, 'retype');
-  try {
-    return await ctx.withVolume(id, () => startRetype(ctx, id, body, operationId));
-  } finally {
-    ctx.operations.release(id, operationId);
-  }
+export function retypeVolume(ctx: VolumeContext, id: string, body: VolumeRetype): Promise<Operation> {
+  return ctx.startOperation(id, 'retype', (operationId) => startRetype(ctx, id, body, operationId));
 }
 
 async function startRetype(ctx: VolumeContext, id: string, body: VolumeRetype, operationId: string): Promise<Operation> {
