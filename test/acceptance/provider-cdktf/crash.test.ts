@@ -2,15 +2,14 @@
 // Creates whose outcome was lost keep their id in state, tainted; after the agent restarts, the next
 // apply converges: as many LVs as volumes in state, each its own (none shared), none orphaned.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { LAB_VG, labExec } from '../../lab/client.js';
-import { ourLvs, removeOurLvs, startLabAgent, TOKEN, type LabAgent } from './helpers/lab-agent.js';
-import { ensureProvider, HOOK_TIMEOUT, PROVIDER_HCL, TEST_TIMEOUT, TfWorkdir } from './helpers/terraform.js';
+import { ourLvs, TOKEN } from './helpers/lab-agent.js';
+import { labSuite } from './helpers/suite.js';
+import { PROVIDER_HCL, TEST_TIMEOUT } from './helpers/terraform.js';
 
 const COUNT = 10;
-let agent: LabAgent;
-let cliConfig: string;
-let w: TfWorkdir;
+const suite = labSuite();
 
 /** The pid of the acceptance tests' agent in node a (its argv carries our token); exactly one. */
 async function agentPid(): Promise<number> {
@@ -23,23 +22,10 @@ async function agentPid(): Promise<number> {
 const volumeLvs = async () =>
   (await ourLvs('a')).map((lv) => lv.lv_name).filter((n) => n.startsWith('tfp-vol-')).sort();
 
-before(async () => {
-  cliConfig = ensureProvider();
-  agent = await startLabAgent('a');
-  await removeOurLvs('a');
-}, HOOK_TIMEOUT);
-
-after(async () => {
-  if (w?.state().resources?.length) await w.run('destroy', '-auto-approve', '-input=false');
-  w?.cleanup();
-  await removeOurLvs('a').catch(() => {});
-  await agent?.stop();
-}, HOOK_TIMEOUT);
-
 const NAME = `SIGKILL of the control agent during an apply of ${COUNT} volumes: ` +
   'the next apply converges, nothing orphaned or shared';
 test(NAME, TEST_TIMEOUT, async () => {
-  w = new TfWorkdir(cliConfig, { SHAREDLVM_ENDPOINT: agent.url, SHAREDLVM_TOKEN: agent.token });
+  const w = suite.workdir();
   w.write({ 'main.tf': `${PROVIDER_HCL}
 resource "shared_lvm_volume" "many" {
   count        = ${COUNT}
@@ -65,8 +51,7 @@ resource "shared_lvm_volume" "many" {
   const created = instances.length - tainted;
   assert.ok(created >= 1 && created < COUNT, `some creates completed before the kill (${created}), not all`);
 
-  await agent.stop(); // the killed process: nothing to stop, but its exit is awaited
-  agent = await startLabAgent('a');
+  await suite.restartAgent(); // the killed process: nothing to stop, but its exit is awaited
 
   const second = await w.ok('apply', '-auto-approve', '-input=false');
   assert.match(second.stdout, /Apply complete!/);

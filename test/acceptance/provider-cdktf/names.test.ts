@@ -3,20 +3,14 @@
 // the id and `terraform import`; a rename in place followed by a new resource with the old name makes
 // a new LV with a new id. The real terraform, the provider from the mirror, the agent in lab node a.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { LAB_VG } from '../../lab/client.js';
-import { ourLvs, removeOurLvs, startLabAgent, type LabAgent } from './helpers/lab-agent.js';
-import { ensureProvider, HOOK_TIMEOUT, PROVIDER_HCL, TEST_TIMEOUT, TfWorkdir } from './helpers/terraform.js';
+import { ourLvs } from './helpers/lab-agent.js';
+import { labSuite } from './helpers/suite.js';
+import { PROVIDER_HCL, TEST_TIMEOUT } from './helpers/terraform.js';
 
-let agent: LabAgent;
-let cliConfig: string;
-const workdirs: TfWorkdir[] = [];
-
-function workdir(): TfWorkdir {
-  const w = new TfWorkdir(cliConfig, { SHAREDLVM_ENDPOINT: agent.url, SHAREDLVM_TOKEN: agent.token });
-  workdirs.push(w);
-  return w;
-}
+const suite = labSuite();
+const workdir = () => suite.workdir();
 
 const volume = (resource: string, name: string) => `
 resource "shared_lvm_volume" "${resource}" {
@@ -27,21 +21,6 @@ resource "shared_lvm_volume" "${resource}" {
 `;
 
 const lvNames = async () => new Set((await ourLvs('a')).map((lv) => lv.lv_name));
-
-before(async () => {
-  cliConfig = ensureProvider();
-  agent = await startLabAgent('a');
-  await removeOurLvs('a');
-}, HOOK_TIMEOUT);
-
-after(async () => {
-  for (const w of workdirs) {
-    if (w.state().resources?.length) await w.run('destroy', '-auto-approve', '-input=false');
-    w.cleanup();
-  }
-  await removeOurLvs('a').catch(() => {});
-  await agent?.stop();
-}, HOOK_TIMEOUT);
 
 const TWO_DIRS = 'two working directories, one volume name: ' +
   'the second apply fails with name_taken, the id and terraform import';

@@ -1,22 +1,16 @@
 // Acceptance tests: the real terraform binary, the provider from the offline filesystem mirror, and
 // the control agent in lab node a on the real shared VG (lvmlockd + sanlock). Issue 5, item 7.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB_VG, labRun } from '../../lab/client.js';
-import { ensureProvider, PROVIDER_HCL, TfWorkdir, HOOK_TIMEOUT, TEST_TIMEOUT } from './helpers/terraform.js';
-import { ourLvs, removeOurLvs, startLabAgent, type LabAgent } from './helpers/lab-agent.js';
+import { PROVIDER_HCL, TEST_TIMEOUT } from './helpers/terraform.js';
+import { ourLvs } from './helpers/lab-agent.js';
+import { labSuite } from './helpers/suite.js';
 
-let agent: LabAgent;
-let cliConfig: string;
-const workdirs: TfWorkdir[] = [];
-
-function workdir(): TfWorkdir {
-  const w = new TfWorkdir(cliConfig, { SHAREDLVM_ENDPOINT: agent.url, SHAREDLVM_TOKEN: agent.token });
-  workdirs.push(w);
-  return w;
-}
+const suite = labSuite();
+const workdir = () => suite.workdir();
 
 function volumeWithSnapshot(name: string, size: number): string {
   return `${PROVIDER_HCL}
@@ -39,21 +33,6 @@ function assertPlanError(r: { code: number; stdout: string; stderr: string }, su
   assert.match(r.stderr, new RegExp(`Error: ${summary}`));
   assert.match(r.stderr, new RegExp(`${attribute}\\s+=`), 'the diagnostic points at the attribute at fault');
 }
-
-before(async () => {
-  cliConfig = ensureProvider();
-  agent = await startLabAgent('a');
-  await removeOurLvs('a');
-}, HOOK_TIMEOUT);
-
-after(async () => {
-  for (const w of workdirs) {
-    if (w.state().resources?.length) await w.run('destroy', '-auto-approve', '-input=false');
-    w.cleanup();
-  }
-  await removeOurLvs('a').catch(() => {});
-  await agent?.stop();
-}, HOOK_TIMEOUT);
 
 test('lifecycle: create, empty second plan, extend + rename in place, import round trip, destroy', TEST_TIMEOUT, async () => {
   const w = workdir();
